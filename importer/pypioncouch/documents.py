@@ -1,0 +1,219 @@
+"""From one PyPI JSON API payload to the CouchDB documents that hold it.
+
+The layout (docs/schema.md tells it in full) keeps every document bounded:
+- one *project* document, id ``<normalized name>``: identity, the latest
+  release's ``info``, the list of versions, the project's serial;
+- one *release* document per version, id ``<normalized name>/<version>``: that
+  version's files (PyPI's file objects, verbatim) and, when known, its ``info``;
+- a release with more than ``MAX_FILES_PER_DOC`` files spills the rest into
+  *release_files* documents, ids ``<normalized name>/<version>/files-<n>``.
+
+Building is pure: no I/O, the same payload always gives the same documents, so
+the sync step can compare them with what the database holds and write only
+what changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Optional
+
+from . import textclean
+from .names import NormalizedName, normalize
+from .pypi_types import FileInfo, ProjectInfo, ProjectPayload
+from .render import render_description
+from .versions import sort_versions, version_key
+
+__all__ = [
+    "Document",
+    "ProjectDocuments",
+    "build_project_documents",
+    "project_id",
+    "release_id",
+    "upload_time_list",
+    "split_keywords",
+    "MAX_FILES_PER_DOC",
+    "MAX_DESCRIPTION_CHARS",
+    "SCHEMA_VERSION",
+]
+
+Document = dict[str, Any]
+DescriptionRenderer = Callable[[Optional[str], Optional[str]], Optional[str]]
+
+SCHEMA_VERSION = 1
+# About 700 bytes of JSON a file: 1,000 files keep a document near 0.7 MB.
+MAX_FILES_PER_DOC = 1_000
+# Descriptions are stored twice (source and HTML); these caps keep a project
+# document far below CouchDB's 8 MB default max_document_size.
+MAX_DESCRIPTION_CHARS = 1_000_000
+MAX_DESCRIPTION_HTML_CHARS = 2_000_000
+
+_KEYWORD_SEPARATORS = re.compile(r"[,;]")
+
+
+def project_id(name: NormalizedName) -> str:
+    return name
+
+
+def release_id(name: NormalizedName, version: str) -> str:
+    return f"{name}/{version}"
+
+
+def upload_time_list(iso_time: str | None) -> list[int] | None:
+    """``"2024-05-01T12:00:00.123Z"`` -> ``[2024, 5, 1, 12, 0, 0]`` (UTC), for date-collating views."""
+    if not iso_time:
+        return None
+    try:
+        moment = datetime.fromisoformat(iso_time.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return [moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second]
+
+
+def split_keywords(keywords: str | list[str] | None) -> list[str]:
+    """PyPI's keyword string as a list, whatever separator the author chose.
+
+    Commas or semicolons separate when present (keywords may then hold spaces,
+    "web framework, orm"); otherwise whitespace does ("web orm").
+    """
+    if not keywords:
+        return []
+    if isinstance(keywords, list):
+        parts = keywords
+    elif _KEYWORD_SEPARATORS.search(keywords):
+        parts = _KEYWORD_SEPARATORS.split(keywords)
+    else:
+        parts = keywords.split()
+    seen: dict[str, None] = {}
+    for part in parts:
+        word = " ".join(str(part).split())
+        if word and word.lower() not in {k.lower() for k in seen}:
+            seen[word] = None
+    return list(seen)
+
+
+@dataclass
+class ProjectDocuments:
+    """The documents of one project, ready to be compared and written."""
+
+    name: NormalizedName
+    project: Document
+    releases: list[Document] = field(default_factory=list)
+
+    def all(self) -> list[Document]:
+        return [self.project, *self.releases]
+
+    def ids(self) -> set[str]:
+        return {doc["_id"] for doc in self.all()}
+
+
+def build_project_documents(
+    payload: ProjectPayload,
+    *,
+    release_infos: dict[str, ProjectInfo] | None = None,
+    renderer: DescriptionRenderer = render_description,
+) -> ProjectDocuments:
+    """Build every document of one project from its ``/pypi/<name>/json`` payload.
+
+    ``release_infos`` maps versions to their own ``info`` (from
+    ``/pypi/<name>/<version>/json``) when the importer fetched them; the latest
+    version's info always comes from the payload itself.
+    """
+    payload = textclean.clean_tree(payload, limit=MAX_DESCRIPTION_CHARS)
+    info: ProjectInfo = payload.get("info") or {}
+    name = normalize(info.get("name") or "")
+    releases: dict[str, list[FileInfo]] = payload.get("releases") or {}
+    versions = sort_versions(list(releases))
+    infos = dict(release_infos or {})
+    latest = info.get("version")
+    if latest:
+        infos[latest] = info
+    release_docs: list[Document] = []
+    for version in versions:
+        release_docs.extend(_release_documents(name, version, releases[version], infos.get(version)))
+    project = _project_document(name, payload, info, versions, release_docs, renderer)
+    return ProjectDocuments(name=name, project=project, releases=release_docs)
+
+
+def _project_document(
+    name: NormalizedName,
+    payload: ProjectPayload,
+    info: ProjectInfo,
+    versions: list[str],
+    release_docs: list[Document],
+    renderer: DescriptionRenderer,
+) -> Document:
+    stored_info, truncated = _bounded_info(info)
+    html = renderer(stored_info.get("description"), stored_info.get("description_content_type"))
+    html, html_truncated = textclean.truncate(html or "", MAX_DESCRIPTION_HTML_CHARS)
+    upload_times = [doc["upload_time"] for doc in release_docs if doc.get("upload_time")]
+    doc: Document = {
+        "_id": project_id(name),
+        "type": "project",
+        "schema": SCHEMA_VERSION,
+        "name": info.get("name") or name,
+        "last_serial": payload.get("last_serial"),
+        "latest_version": info.get("version"),
+        "versions": versions,
+        "info": stored_info,
+        "description_html": html or None,
+        "keywords": split_keywords(info.get("keywords")),
+        "classifiers": list(info.get("classifiers") or []),
+        "created": min(upload_times) if upload_times else None,
+        "updated": max(upload_times) if upload_times else None,
+        "vulnerabilities": payload.get("vulnerabilities") or [],
+        "ownership": payload.get("ownership") or {},
+    }
+    if truncated or html_truncated:
+        doc["description_truncated"] = True
+    return doc
+
+
+def _bounded_info(info: ProjectInfo) -> tuple[dict[str, Any], bool]:
+    """``info`` with ordinary fields capped (descriptions keep their own, larger cap)."""
+    description = info.get("description")
+    bounded = textclean.clean_tree({k: v for k, v in info.items() if k != "description"})
+    bounded["description"] = description
+    truncated = bool(description) and len(description) >= MAX_DESCRIPTION_CHARS
+    return bounded, truncated
+
+
+def _release_documents(
+    name: NormalizedName, version: str, files: list[FileInfo], info: ProjectInfo | None
+) -> list[Document]:
+    """The release document, plus spill-over documents for very large releases."""
+    files = sorted(files, key=lambda f: (f.get("upload_time_iso_8601") or "", f.get("filename") or ""))
+    times = [t for t in (upload_time_list(f.get("upload_time_iso_8601")) for f in files) if t]
+    yanked_files = [f for f in files if f.get("yanked")]
+    release: Document = {
+        "_id": release_id(name, version),
+        "type": "release",
+        "schema": SCHEMA_VERSION,
+        "project": name,
+        "version": version,
+        "version_key": version_key(version),
+        "upload_time": min(times) if times else None,
+        "yanked": bool(files) and len(yanked_files) == len(files),
+        "yanked_reason": yanked_files[0].get("yanked_reason") if yanked_files else None,
+        "requires_python": next((f.get("requires_python") for f in files if f.get("requires_python")), None),
+        "files": files[:MAX_FILES_PER_DOC],
+    }
+    if info is not None:
+        release["info"] = _bounded_info(info)[0]
+    docs = [release]
+    for chunk_number, start in enumerate(range(MAX_FILES_PER_DOC, len(files), MAX_FILES_PER_DOC), start=2):
+        docs.append({
+            "_id": f"{release['_id']}/files-{chunk_number}",
+            "type": "release_files",
+            "schema": SCHEMA_VERSION,
+            "project": name,
+            "version": version,
+            "version_key": release["version_key"],
+            "chunk": chunk_number,
+            "files": files[start:start + MAX_FILES_PER_DOC],
+        })
+    if len(docs) > 1:
+        release["file_chunks"] = len(docs)
+    return docs

@@ -1,0 +1,76 @@
+"""Shared fixtures: one embedded PouchDB Server for the whole run, a fresh database per test.
+
+The server is the pinned PouchDB Server from ``node_modules`` on a free loopback
+port; each test gets a database of its own, so tests never see each other's
+documents and can run in any order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from pypioncouch.couch import Database, parse_database_url
+from pypioncouch.designdoc import push_design_doc
+from pypioncouch.documents import build_project_documents
+from pypioncouch.embedded import EmbeddedServer
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+_db_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def couch_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+    """The embedded server, or an external CouchDB when PYPIONCOUCH_TEST_COUCH is set."""
+    external = os.environ.get("PYPIONCOUCH_TEST_COUCH")
+    if external:
+        yield _External(external)  # type: ignore[misc]
+        return
+    with EmbeddedServer(tmp_path_factory.mktemp("pouchdb")) as server:
+        yield server
+
+
+class _External:
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+
+    def restart(self, downtime: float = 0.0) -> None:
+        pytest.skip("cannot restart an external CouchDB")
+
+
+def new_database(server_url: str, prefix: str = "test") -> Database:
+    db = Database(parse_database_url(f"{server_url}/{prefix}-{os.getpid()}-{next(_db_numbers)}"), max_wait=30)
+    db.create()
+    return db
+
+
+@pytest.fixture
+def db(couch_server: EmbeddedServer) -> Iterator[Database]:
+    """A new, empty database."""
+    database = new_database(couch_server.url)
+    yield database
+    database.request("DELETE", database.url, what="drop test database", ok=(200, 202, 404))
+
+
+@pytest.fixture
+def app_db(db: Database) -> Database:
+    """A new database with the CouchApp pushed."""
+    push_design_doc(db.location)
+    return db
+
+
+def write_payloads(db: Database, payloads: list[dict]) -> None:
+    """Store PyPI JSON API payloads the way the importer does (for tests of the CouchApp)."""
+    docs = [doc for payload in payloads for doc in build_project_documents(payload).all()]
+    results = db.bulk_docs(docs)
+    failed = [r for r in results if not r.get("ok")]
+    assert not failed, failed
+
+
+def rewrite_url(db: Database, path: str = "") -> str:
+    """The CouchApp URL for ``path`` under ``_rewrite/``."""
+    return f"{db.url}/_design/pypi/_rewrite/{path.lstrip('/')}"
