@@ -202,10 +202,12 @@ class Dataset:
                     **info_overrides: Any) -> Release:
         """Add a release (creating the project on first upload, as PyPI does) and its files."""
         with self.lock:
-            project = self.get(name) or self.add_project(name)
+            existing = self.get(name)
+            project = existing or self.add_project(name)
             if version in project.releases:
                 raise DatasetError(f"{name} {version} exists")
-            self._remember(project.normalized)
+            if existing is not None:
+                self._remember(project.normalized)
             project.pinned_latest = None
             now = self.clock()
             info = default_info(project.name, version, **info_overrides)
