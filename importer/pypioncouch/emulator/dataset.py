@@ -129,7 +129,7 @@ class Dataset:
         self.journal: list[JournalRow] = []
         self._serials: list[int] = []
         self._previous: dict[NormalizedName, Project | None] = {}
-        self._files_by_path: dict[str, StoredFile] = {}
+        self._files_by_name: dict[str, StoredFile] = {}
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -170,8 +170,10 @@ class Dataset:
             return {p.name: p.last_serial for p in self.projects.values()}
 
     def file_at(self, path: str) -> StoredFile | None:
+        """The file served at `path`; filenames are unique across PyPI, so they are the key."""
         with self.lock:
-            return self._files_by_path.get(path)
+            stored = self._files_by_name.get(path.rsplit("/", 1)[-1])
+            return stored if stored is not None and stored.path == path else None
 
     # ---- bulk loading (generators and captured data) ----------------------------------------
 
@@ -232,7 +234,7 @@ class Dataset:
                 raise DatasetError(f"no file {filename!r} in {name} {version}")
             self._remember(project.normalized)
             release.files.remove(matches[0])
-            self._files_by_path.pop(matches[0].path, None)
+            self._files_by_name.pop(matches[0].filename, None)
             self._record(project, version, f"remove file {filename}")
 
     def remove_release(self, name: str, version: str) -> None:
@@ -241,7 +243,7 @@ class Dataset:
             self._remember(project.normalized)
             project.pinned_latest = None
             for stored in release.files:
-                self._files_by_path.pop(stored.path, None)
+                self._files_by_name.pop(stored.filename, None)
             del project.releases[version]
             self._record(project, version, "remove release")
 
@@ -251,7 +253,7 @@ class Dataset:
             self._remember(project.normalized)
             for release in project.releases.values():
                 for stored in release.files:
-                    self._files_by_path.pop(stored.path, None)
+                    self._files_by_name.pop(stored.filename, None)
             del self.projects[project.normalized]
             self._record(project, None, "remove project")
 
@@ -287,7 +289,7 @@ class Dataset:
         stored = item if isinstance(item, StoredFile) else placeholder_file(item, self.clock())
         if stored.requires_python is None:
             stored.requires_python = release.info.get("requires_python")
-        if stored.path in self._files_by_path:
+        if stored.filename in self._files_by_name:
             raise DatasetError(f"file {stored.filename!r} exists")
         release.files.append(stored)
         self._index_files([stored])
@@ -296,7 +298,7 @@ class Dataset:
 
     def _index_files(self, files: Iterable[StoredFile]) -> None:
         for stored in files:
-            self._files_by_path[stored.path] = stored
+            self._files_by_name[stored.filename] = stored
 
     def _remember(self, key: NormalizedName) -> None:
         """Keep the state before this mutation for stale-CDN answers."""

@@ -81,15 +81,18 @@ class StoredFile:
     requires_python: str | None = None
     metadata: ContentSource | None = None
     comment_text: str | None = None
-    path: str = ""
+    stored_path: str = ""
     upstream: dict[str, Any] | None = None
     placeholder: bool = False
     _digests: dict[str, str] | None = field(default=None, repr=False)
     _metadata_sha256: str | None = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        if not self.path:
-            self.path = storage_path(self.filename)
+    @property
+    def path(self) -> str:
+        """Where the file is served; computed on first use (generation makes 100,000s of files)."""
+        if not self.stored_path:
+            self.stored_path = storage_path(self.filename)
+        return self.stored_path
 
     @property
     def digests(self) -> dict[str, str]:
