@@ -1,0 +1,119 @@
+"""``pypioncouch --fullimport URL`` and ``pypioncouch --update URL``.
+
+Exit codes: 0 done; 1 done, but some projects failed (recorded in the database
+and retried by the next update); 2 bad usage; 3 the database failed; 4 the
+upstream failed; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import Sequence
+
+from . import __version__
+from .couch import CouchError, CouchUnavailable, parse_database_url
+from .filters import read_project_list
+from .importer import DEFAULT_INDEX_URL, NotInitialized, XmlRpcImporter
+from .sync import SyncReport
+from .upstream import UpstreamError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_DATABASE, EXIT_UPSTREAM, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pypioncouch",
+        description="Import PyPI's metadata into CouchDB and keep it up to date.",
+        epilog="URL is the CouchDB server (database 'pypi') or a database URL (http://host:5984/mirror). "
+               "Credentials come from the URL or from COUCHDB_USER / COUCHDB_PASSWORD; they are never printed.",
+    )
+    job = parser.add_mutually_exclusive_group(required=True)
+    job.add_argument("--fullimport", metavar="URL", help="import every project (resumable)")
+    job.add_argument("--update", metavar="URL", help="apply the changes since the last complete run")
+    parser.add_argument("--index-url", default=os.environ.get("PYPIONCOUCH_INDEX_URL", DEFAULT_INDEX_URL),
+                        help="the upstream index (default: %(default)s)")
+    parser.add_argument("--protocol", choices=("auto", "xmlrpc", "json"), default="auto",
+                        help="how to list and follow projects: XML-RPC, the JSON Simple index, "
+                             "or XML-RPC falling back to JSON (default)")
+    parser.add_argument("--projects", nargs="+", metavar="NAME", help="mirror only these projects")
+    parser.add_argument("--projects-file", metavar="FILE",
+                        help="mirror only the projects named in FILE (one a line; requirements files work)")
+    parser.add_argument("--release-metadata", action="store_true",
+                        help="also fetch each release's own metadata (one request per release)")
+    parser.add_argument("--workers", type=int, default=8, help="concurrent upstream requests (default: 8)")
+    parser.add_argument("--batch-size", type=int, default=100, help="projects per database write (default: 100)")
+    progress = parser.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="show a progress bar (default: when stderr is a terminal)")
+    progress.add_argument("--no-progress", dest="progress", action="store_false")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    parser.add_argument("--version", action="version", version=f"pypioncouch {__version__}")
+    return parser
+
+
+def _allowlist(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[str] | None:
+    names = list(args.projects or [])
+    if args.projects_file:
+        try:
+            names += read_project_list(args.projects_file)
+        except OSError as exc:
+            parser.error(f"cannot read --projects-file: {exc.strerror}: {args.projects_file}")
+    return names if (args.projects or args.projects_file) else None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    url = args.fullimport or args.update
+    try:
+        location = parse_database_url(url)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.workers < 1 or args.batch_size < 1:
+        parser.error("--workers and --batch-size must be at least 1")
+    importer = XmlRpcImporter(
+        location, index_url=args.index_url, projects=_allowlist(args, parser), protocol=args.protocol,
+        workers=args.workers, batch_size=args.batch_size, release_metadata=args.release_metadata,
+        progress=sys.stderr.isatty() if args.progress is None else args.progress,
+    )
+    return run(importer, full=bool(args.fullimport))
+
+
+def run(importer: XmlRpcImporter, *, full: bool) -> int:
+    try:
+        report = importer.import_all() if full else importer.update()
+    except NotInitialized as exc:
+        print(f"pypioncouch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (CouchError, CouchUnavailable) as exc:
+        print(f"pypioncouch: database error: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    except UpstreamError as exc:
+        print(f"pypioncouch: upstream error: {exc}", file=sys.stderr)
+        return EXIT_UPSTREAM
+    except KeyboardInterrupt:
+        print("pypioncouch: interrupted; run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(summary(report, importer))
+    return EXIT_PARTIAL if report.failed else EXIT_OK
+
+
+def summary(report: SyncReport, importer: XmlRpcImporter) -> str:
+    lines = [
+        f"{importer.location}: {report.fetched} projects fetched, {report.skipped} already current, "
+        f"{report.written} documents written, {report.unchanged} unchanged, {report.deleted} deleted, "
+        f"{len(report.removed_projects)} projects removed",
+    ]
+    if report.failed:
+        lines.append(f"{len(report.failed)} projects failed (recorded; the next --update retries them):")
+        lines.extend(f"  {name}: {error}" for name, error in sorted(report.failed.items())[:20])
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

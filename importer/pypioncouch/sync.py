@@ -1,0 +1,308 @@
+"""Bringing projects in the database up to date with the upstream, in batches.
+
+For each batch of projects: fetch their payloads concurrently (the next batch
+is fetched while this one is written), build their documents, compare them with
+what the database holds and write only what changed, in two ``_bulk_docs``
+requests: release documents first, project documents last. The project
+document carries the project's serial, so it is the commit mark: a project
+whose document is missing or older than wanted is done again on the next run.
+A project that fails is recorded as an ``import_error`` document and skipped;
+the run goes on.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from .couch import Database
+from .documents import Document, ProjectDocuments, build_project_documents
+from .names import InvalidProjectName, normalize
+from .state import error_document, error_id
+from .upstream import JsonApi, UpstreamError
+
+log = logging.getLogger(__name__)
+
+AttachmentMaker = Callable[[Document], dict[str, dict[str, str]]]
+# Keys CouchDB adds or that are compared on their own.
+_META_KEYS = {"_rev", "_attachments", "_revisions", "_conflicts", "_deleted_conflicts"}
+_MAX_BULK_DOCS = 500
+_MAX_BULK_BYTES = 8_000_000
+
+
+@dataclass
+class SyncReport:
+    """What one run did, project by project."""
+
+    fetched: int = 0
+    skipped: int = 0  # already at the wanted serial
+    written: int = 0  # documents created or changed
+    deleted: int = 0
+    unchanged: int = 0  # documents that were equal and not rewritten
+    removed_projects: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def merge_failure(self, name: str, error: str) -> None:
+        self.failed[name] = error
+
+
+@dataclass
+class _Fetched:
+    """A worker's outcome for one project: documents, gone (404) or an error."""
+
+    name: str
+    normalized: str | None
+    serial: int
+    documents: ProjectDocuments | None = None
+    gone: bool = False
+    error: str | None = None
+
+
+@dataclass
+class _Batch:
+    names: list[str]
+    existing: dict[str, Document]
+    futures: dict[str, Future[_Fetched]]
+
+
+class ProjectSync:
+    """Syncs sets of projects: ``run({display_name: min_serial})``."""
+
+    def __init__(self, db: Database, api: JsonApi, *, workers: int = 8, batch_size: int = 100,
+                 resume: bool = False, release_metadata: bool = False,
+                 attachments: AttachmentMaker | None = None, on_progress: Callable[[int], None] | None = None) -> None:
+        self.db = db
+        self.api = api
+        self.workers = workers
+        self.batch_size = batch_size
+        self.resume = resume
+        self.release_metadata = release_metadata
+        self.attachments = attachments
+        self.on_progress = on_progress or (lambda n: None)
+
+    def run(self, todo: dict[str, int], *, skip_current: bool = False, report: SyncReport | None = None) -> SyncReport:
+        report = report or SyncReport()
+        names = sorted(todo, key=lambda n: n.lower())
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
+            batches = (self._start(pool, names, todo, skip_current, report) for names in _chunks(names, self.batch_size))
+            current = next(batches, None)
+            while current is not None:
+                following = next(batches, None)  # its fetches run while this batch is written
+                self._commit(current, report)
+                current = following
+        return report
+
+    def remove(self, project_ids: list[str], report: SyncReport) -> None:
+        """Delete projects and all their documents (releases first: the project document is the mark)."""
+        for batch in _chunks(project_ids, self.batch_size):
+            existing = self.db.fetch(batch)
+            releases = [_deletion(row["doc"]) for pid in batch for row in self.db.id_range(pid + "/") if row.get("doc")]
+            self._write(releases, report)
+            self._write([_deletion(existing[pid]) for pid in batch if pid in existing], report)
+            report.removed_projects.extend(pid for pid in batch if pid in existing)
+
+    # -- fetching --------------------------------------------------------------------------
+
+    def _start(self, pool: ThreadPoolExecutor, names: list[str], todo: dict[str, int], skip_current: bool,
+               report: SyncReport) -> _Batch:
+        """Look up the batch's project and error documents, then fetch what is not current."""
+        ids = {}
+        for name in names:
+            try:
+                ids[name] = normalize(name)
+            except InvalidProjectName as exc:
+                report.merge_failure(name, str(exc))
+        lookup = list(ids.values()) + [error_id(pid) for pid in ids.values()]
+        existing = self.db.fetch(lookup) if lookup else {}
+        futures: dict[str, Future[_Fetched]] = {}
+        for name, pid in ids.items():
+            doc = existing.get(pid)
+            current = doc is not None and (doc.get("last_serial") or 0) >= todo[name]
+            if skip_current and current and error_id(pid) not in existing:
+                report.skipped += 1
+                self.on_progress(1)
+                continue
+            futures[name] = pool.submit(self._fetch, name, pid, todo[name])
+        return _Batch(list(futures), existing, futures)
+
+    def _fetch(self, name: str, pid: str, serial: int) -> _Fetched:
+        try:
+            payload = self.api.project(name, serial)
+            if payload is None:
+                return _Fetched(name, pid, serial, gone=True)
+            infos = self._release_infos(name, payload) if self.release_metadata else None
+            documents = build_project_documents(payload, release_infos=infos)
+            if documents.name != pid:
+                log.info("%s is now %s upstream", pid, documents.name)
+            return _Fetched(name, documents.name, serial, documents=documents)
+        except (UpstreamError, InvalidProjectName) as exc:
+            return _Fetched(name, pid, serial, error=str(exc))
+        except Exception as exc:  # one broken payload must not stop the run
+            log.exception("unexpected failure importing %s", name)
+            return _Fetched(name, pid, serial, error=f"{type(exc).__name__}: {exc}")
+
+    def _release_infos(self, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+        latest = payload["info"].get("version")
+        infos = {}
+        for version in payload.get("releases") or {}:
+            if version != latest:
+                info = self.api.release_info(name, version)
+                if info is not None:
+                    infos[version] = info
+        return infos
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _commit(self, batch: _Batch, report: SyncReport) -> None:
+        outcomes = [batch.futures[name].result() for name in batch.names]
+        report.fetched += sum(1 for o in outcomes if o.error is None)
+        releases: list[Document] = []
+        marks: list[Document] = []  # project documents, error documents and their deletions
+        for outcome in outcomes:
+            if outcome.error is not None:
+                report.merge_failure(outcome.name, outcome.error)
+                marks.append(error_document(outcome.normalized or outcome.name, outcome.name, outcome.serial,
+                                            outcome.error, batch.existing.get(error_id(outcome.normalized or ""))))
+                continue
+            old_releases = self._existing_releases(outcome.normalized, batch.existing)
+            old_project = batch.existing.get(outcome.normalized)
+            if outcome.gone:
+                releases.extend(_deletion(doc) for doc in old_releases.values())
+                if old_project:
+                    marks.append(_deletion(old_project))
+                    report.removed_projects.append(outcome.normalized)
+            else:
+                releases.extend(self._release_changes(outcome.documents, old_releases, report))
+                marks.extend(self._project_change(outcome.documents.project, old_project, report))
+            stale_error = batch.existing.get(error_id(outcome.normalized))
+            if stale_error:
+                marks.append(_deletion(stale_error))
+        self._write(releases, report)
+        self._write(marks, report)
+        self.on_progress(len(outcomes))
+
+    def _existing_releases(self, pid: str, existing: dict[str, Document]) -> dict[str, Document]:
+        """The project's release documents in the database (only looked up when there can be any)."""
+        if pid not in existing and not self.resume:
+            return {}
+        return {row["id"]: row["doc"] for row in self.db.id_range(pid + "/") if row.get("doc")}
+
+    def _release_changes(self, documents: ProjectDocuments, old: dict[str, Document], report: SyncReport) -> Iterator[Document]:
+        new_ids = set()
+        for doc in documents.releases:
+            new_ids.add(doc["_id"])
+            previous = old.get(doc["_id"])
+            if previous is not None and "info" not in doc and "info" in previous:
+                doc["info"] = previous["info"]  # keep what we learnt while the version was the latest
+            if _same(doc, previous):
+                report.unchanged += 1
+                continue
+            if previous is not None:
+                doc["_rev"] = previous["_rev"]
+            yield doc
+        for doc_id, previous in old.items():
+            if doc_id not in new_ids:
+                yield _deletion(previous)
+
+    def _project_change(self, doc: Document, previous: Document | None, report: SyncReport) -> list[Document]:
+        if self.attachments is not None:
+            doc["_attachments"] = self.attachments(doc)
+        if _same(doc, previous):
+            report.unchanged += 1
+            return []
+        if previous is not None:
+            doc["_rev"] = previous["_rev"]
+        return [doc]
+
+    def _write(self, docs: list[Document], report: SyncReport) -> None:
+        for chunk in _bulk_chunks(docs):
+            results = self.db.bulk_docs(chunk)
+            retry = []
+            for doc, result in zip(chunk, results):
+                if result.get("ok"):
+                    if doc.get("_deleted"):
+                        report.deleted += 1
+                    else:
+                        report.written += 1
+                elif result.get("error") == "conflict":
+                    retry.append(doc)
+                else:
+                    report.merge_failure(doc.get("project") or doc["_id"], f"{doc['_id']}: {result.get('error')}: {result.get('reason')}")
+            if retry:
+                self._resolve_conflicts(retry, report)
+
+    def _resolve_conflicts(self, docs: list[Document], report: SyncReport) -> None:
+        """A document we did not know of was in the way (a half-written earlier run): take its revision."""
+        current = self.db.fetch([doc["_id"] for doc in docs])
+        again = []
+        for doc in docs:
+            previous = current.get(doc["_id"])
+            if previous is None and doc.get("_deleted"):
+                continue
+            if previous is not None and _same(doc, previous):
+                report.unchanged += 1
+                continue
+            doc = dict(doc)
+            if previous is not None:
+                doc["_rev"] = previous["_rev"]
+            else:
+                doc.pop("_rev", None)
+            again.append(doc)
+        for doc, result in zip(again, self.db.bulk_docs(again)):
+            if result.get("ok"):
+                report.written += 1
+            else:
+                report.merge_failure(doc.get("project") or doc["_id"], f"{doc['_id']}: {result.get('error')}")
+
+
+def _same(doc: Document, previous: Document | None) -> bool:
+    if previous is None or previous.get("_deleted"):
+        return False
+    body = {k: v for k, v in doc.items() if k not in _META_KEYS}
+    old = {k: v for k, v in previous.items() if k not in _META_KEYS}
+    return body == old and _attachment_digests(doc) == _attachment_digests(previous)
+
+
+def _attachment_digests(doc: Document) -> dict[str, str]:
+    digests = {}
+    for name, attachment in (doc.get("_attachments") or {}).items():
+        if "data" in attachment:
+            raw = base64.b64decode(attachment["data"])
+            digests[name] = "md5-" + base64.b64encode(hashlib.md5(raw).digest()).decode("ascii")
+        else:
+            digests[name] = attachment.get("digest", "")
+    return digests
+
+
+def _deletion(doc: Document) -> Document:
+    return {"_id": doc["_id"], "_rev": doc["_rev"], "_deleted": True}
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _bulk_chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
+    """Split writes so no request grows past a few megabytes."""
+    chunk: list[Document] = []
+    size = 0
+    for doc in docs:
+        doc_size = _approximate_size(doc)
+        if chunk and (len(chunk) >= _MAX_BULK_DOCS or size + doc_size > _MAX_BULK_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(doc)
+        size += doc_size
+    if chunk:
+        yield chunk
+
+
+def _approximate_size(doc: Document) -> int:
+    files = doc.get("files") or ()
+    info = doc.get("info") or {}
+    return 500 + 700 * len(files) + 2 * len(info.get("description") or "") + len(doc.get("description_html") or "")

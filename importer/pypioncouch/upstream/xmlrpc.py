@@ -1,0 +1,57 @@
+"""PyPI's XML-RPC journal: the three methods a mirror may still rely on.
+
+Calls go through ``HttpClient`` (timeouts, retries) rather than
+``xmlrpc.client.ServerProxy``, which has neither.
+"""
+
+from __future__ import annotations
+
+import xmlrpc.client
+from typing import Any
+
+from .base import ChangeSet, UpstreamError
+from .http import HttpClient
+
+# PyPI answers at most this many journal rows per changelog_since_serial call.
+CHANGELOG_PAGE = 50_000
+
+
+class XmlRpcIndex:
+    name = "xml-rpc"
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+
+    def call(self, method: str, *params: Any) -> Any:
+        body = xmlrpc.client.dumps(params, method, allow_none=True).encode("utf-8")
+        response = self.http.request("POST", "/pypi", data=body, headers={"Content-Type": "text/xml"})
+        try:
+            (result,), _ = xmlrpc.client.loads(response.content, use_builtin_types=True)
+        except xmlrpc.client.Fault as fault:
+            raise UpstreamError(f"XML-RPC {method}: fault {fault.faultCode}: {fault.faultString}") from None
+        except Exception as exc:  # malformed XML: expat and ValueError variants
+            raise UpstreamError(f"XML-RPC {method}: unreadable answer ({exc})") from None
+        return result
+
+    def last_serial(self) -> int:
+        return int(self.call("changelog_last_serial"))
+
+    def all_projects(self) -> dict[str, int]:
+        listing = self.call("list_packages_with_serial")
+        if not isinstance(listing, dict):
+            raise UpstreamError("XML-RPC list_packages_with_serial: not a mapping")
+        return {str(name): int(serial) for name, serial in listing.items()}
+
+    def changes_since(self, serial: int) -> ChangeSet:
+        """Every journal row after ``serial``, paging until a page comes back short."""
+        changes = ChangeSet(since=serial, last_serial=serial)
+        cursor = serial
+        while True:
+            rows = self.call("changelog_since_serial", cursor)
+            for row in rows:
+                name, row_serial = str(row[0]), int(row[4])
+                changes.projects[name] = max(changes.projects.get(name, 0), row_serial)
+                cursor = max(cursor, row_serial)
+            changes.last_serial = cursor
+            if len(rows) < CHANGELOG_PAGE:
+                return changes
