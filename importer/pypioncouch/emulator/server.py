@@ -65,7 +65,9 @@ class EmulatorServer:
         self.xmlrpc.page_size = value
 
     def start(self) -> "EmulatorServer":
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="pypi-emulator", daemon=True)
+        # A short poll interval keeps stop() (and so each test's teardown) fast.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="pypi-emulator",
+                                        daemon=True)
         self._thread.start()
         return self
 

@@ -45,8 +45,11 @@ def _quality(offer: str, ranges: list[tuple[str, float]]) -> float:
 
 def negotiate(accept: str | None, format_override: str | None = None) -> str:
     """The content type to answer with; HTML when nothing acceptable matches, as PyPI does."""
-    if format_override in OFFERS:
-        return str(format_override)
+    if format_override:
+        # An unencoded `+` in the query arrives as a space; accept it as the `+` it was meant to be.
+        format_override = format_override.replace(" ", "+")
+        if format_override in OFFERS:
+            return format_override
     if not accept:
         return TEXT_HTML
     ranges = _parse_accept(accept)

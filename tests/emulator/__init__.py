@@ -1,0 +1,1 @@
+"""Tests of pypioncouch.emulator, one module per emulator module."""
