@@ -1,0 +1,95 @@
+"""``make run``: a working PyPI-on-CouchDB on this machine, in one command.
+
+Starts the embedded server (data under ``var/couch``), pushes the CouchApp,
+imports a small default set of projects (this project's own dependencies) from
+the configured index, falls back to the emulator's bundled copy of them when
+that index cannot be reached, prints what to open and what to give pip, and
+keeps serving until interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from contextlib import ExitStack
+from pathlib import Path
+
+from .couch import parse_database_url
+from .designdoc import push_design_doc
+from .embedded import REPO_ROOT, EmbeddedServer, free_port
+from .importer import DEFAULT_INDEX_URL, import_all
+from .sync import SyncReport
+from .upstream import RetryPolicy, UpstreamError
+
+DEFAULT_PROJECTS = (
+    "requests", "jinja2", "markupsafe", "packaging", "readme-renderer", "nh3", "docutils", "pygments",
+    "tqdm", "urllib3", "idna", "certifi", "charset-normalizer", "cmscouchapp",
+)
+
+
+def port_is_free(host: str, port: int) -> bool:
+    import socket
+    with socket.socket() as sock:
+        return sock.connect_ex((host, port)) != 0
+
+
+def import_defaults(db_url: str, index_url: str, stack: ExitStack) -> tuple[SyncReport, str]:
+    """Import from ``index_url``; on failure, from the emulator's bundled data (started in ``stack``)."""
+    quick = RetryPolicy(attempts=2, timeout=20)
+    try:
+        return import_all(db_url, index_url=index_url, projects=DEFAULT_PROJECTS, retry=quick), index_url
+    except UpstreamError as exc:
+        print(f"  {index_url} cannot be used here ({exc});\n  importing the emulator's bundled copy instead")
+    from .emulator import EmulatorServer, bundled_dataset
+    emulator = stack.enter_context(EmulatorServer(bundled_dataset()))
+    return import_all(db_url, index_url=emulator.url, projects=DEFAULT_PROJECTS), emulator.url
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make run", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5984)
+    parser.add_argument("--db", default="pypi")
+    parser.add_argument("--data", default=str(REPO_ROOT / "var" / "couch"))
+    parser.add_argument("--index-url", default=os.environ.get("PYPIONCOUCH_INDEX_URL", DEFAULT_INDEX_URL))
+    parser.add_argument("--exit", action="store_true", help="stop after importing (for scripts and tests)")
+    args = parser.parse_args(argv)
+
+    port = args.port if port_is_free(args.host, args.port) else free_port(args.host)
+    if port != args.port:
+        print(f"port {args.port} is taken: using {port}")
+    with ExitStack() as stack:
+        server = stack.enter_context(EmbeddedServer(Path(args.data), host=args.host, port=port))
+        db_url = f"{server.url}/{args.db}"
+        print(f"embedded PouchDB Server: {server.url} (data in {args.data})")
+        push_design_doc(parse_database_url(db_url))
+        print(f"pushed the CouchApp to {db_url}")
+        report, source = import_defaults(db_url, args.index_url, stack)
+        print(f"imported {report.fetched} projects from {source} ({report.written} documents written, "
+              f"{len(report.failed)} failed)")
+        app = f"{db_url}/_design/pypi/_rewrite"
+        print("\nBrowse:      " + f"{app}/")
+        print("pip:         " + f"pip install --index-url {app}/simple/ requests")
+        print("uv:          " + f"uv pip install --index-url {app}/simple/ requests")
+        print("JSON API:    " + f"{app}/pypi/requests/json")
+        if source == args.index_url:
+            print(f"Update:      pypioncouch --update {db_url} --index-url {source}")
+        else:
+            print("(imported from the bundled emulator, which stops with this command: its files are placeholders)")
+        if args.exit:
+            return 0
+        print("\nServing; press Ctrl-C to stop.")
+        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+        try:
+            stopped.wait()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
