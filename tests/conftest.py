@@ -74,3 +74,37 @@ def write_payloads(db: Database, payloads: list[dict]) -> None:
 def rewrite_url(db: Database, path: str = "") -> str:
     """The CouchApp URL for ``path`` under ``_rewrite/``."""
     return f"{db.url}/_design/pypi/_rewrite/{path.lstrip('/')}"
+
+
+@pytest.fixture
+def start_emulator() -> Iterator:
+    """Start PyPI emulators on free loopback ports: ``emu = start_emulator(dataset)``; all stop at teardown."""
+    from pypioncouch.emulator import EmulatorServer
+
+    started = []
+
+    def start(dataset, **options):
+        emulator = EmulatorServer(dataset, **options).start()
+        started.append(emulator)
+        return emulator
+
+    yield start
+    for emulator in started:
+        emulator.stop()
+
+
+def database_content(db: Database) -> dict[str, dict]:
+    """Every document but the design doc, without revisions: what two imports are compared by."""
+    content = {}
+    for row in db.iter_all_docs(include_docs=True):
+        if row["id"].startswith("_design/"):
+            continue
+        doc = {k: v for k, v in row["doc"].items() if k != "_rev"}
+        if "_attachments" in doc:
+            doc["_attachments"] = {name: a.get("digest") for name, a in doc["_attachments"].items()}
+        content[row["id"]] = doc
+    return content
+
+
+def revisions(db: Database) -> dict[str, str]:
+    return {row["id"]: row["value"]["rev"] for row in db.iter_all_docs()}

@@ -25,11 +25,12 @@ def normalize(name: str) -> NormalizedName:
     """Return the PEP 503 normalized form of ``name``.
 
     Raises InvalidProjectName for names that would make an unusable document id:
-    empty ones, ones starting with ``_`` (reserved by CouchDB) and ones holding a
-    ``/`` (the separator of release ids).
+    ones with no letter or digit, and ones holding ``/`` (the separator of release
+    ids) or ``:`` (the separator of the importer's own ids). Normalization already
+    turns a leading ``_`` (reserved by CouchDB) into ``-``.
     """
     normalized = canonicalize_name(name)
-    if not normalized or normalized.startswith("_") or "/" in normalized:
+    if not any(ch.isalnum() for ch in normalized) or "/" in normalized or ":" in normalized:
         raise InvalidProjectName(f"unusable project name: {name!r}")
     return normalized
 

@@ -1,0 +1,19 @@
+import json
+
+from pypioncouch.textclean import clean_text, clean_tree
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    value = json.loads('"caf\\udcff ok"')
+    cleaned = clean_text(value)
+    assert cleaned == "caf\ufffd ok"
+    cleaned.encode("utf-8")
+
+
+def test_valid_surrogate_pairs_are_joined_not_replaced() -> None:
+    assert clean_text(json.loads('"\\ud83d\\ude00"')) == "\U0001F600"
+
+
+def test_clean_tree_caps_every_string_and_keeps_structure() -> None:
+    tree = {"a": ["x" * 50, {"b": "\udcff"}], "n": 3, "none": None}
+    assert clean_tree(tree, limit=10) == {"a": ["x" * 10, {"b": "\ufffd"}], "n": 3, "none": None}
