@@ -1,0 +1,74 @@
+/*
+ * PyPI's JSON API payloads (`/pypi/<name>/json`, `/pypi/<name>/<version>/json`)
+ * from the stored documents. File objects are PyPI's, stored verbatim in the
+ * release documents, so `releases` and `urls` come back exactly as PyPI sent them.
+ */
+
+function filesByVersion(name, rows) {
+  var project = null, releases = {}, releaseDocs = {}, i, j, doc;
+  for (i = 0; i < rows.length; i++) {
+    doc = rows[i].doc;
+    if (!doc) { continue; }
+    if (doc.type === 'project') {
+      if (doc._id === name) { project = doc; }
+      continue;
+    }
+    if (doc.project !== name) { continue; }  // another text that parsed to the same key
+    if (doc.type === 'release') { releaseDocs[doc.version] = doc; }
+    if (!releases.hasOwnProperty(doc.version)) { releases[doc.version] = []; }
+    // Rows come in chunk order: the release's first 1,000 files, then its spill-over documents.
+    for (j = 0; j < (doc.files || []).length; j++) { releases[doc.version].push(doc.files[j]); }
+  }
+  return {project: project, releases: releases, releaseDocs: releaseDocs};
+}
+
+// Keys in the order pypi.org sends them; `ownership` only when PyPI gave one.
+function payload(project, info, releases, urls) {
+  var out = {info: info};
+  if (releases !== null) { out.releases = releases; }
+  out.urls = urls;
+  out.vulnerabilities = project.vulnerabilities || [];
+  out.last_serial = project.last_serial;
+  if (project.ownership && Object.keys(project.ownership).length) { out.ownership = project.ownership; }
+  return out;
+}
+
+/* rows: json_api_project for [name] .. [name, {}] with docs. null: unknown project. */
+exports.projectPayload = function (name, rows) {
+  var found = filesByVersion(name, rows), releases = {}, versions, i, v;
+  if (found.project === null) { return null; }
+  versions = found.project.versions || [];
+  for (i = 0; i < versions.length; i++) {
+    v = versions[i];
+    releases[v] = found.releases.hasOwnProperty(v) ? found.releases[v] : [];
+  }
+  return payload(found.project, found.project.info, releases, releases[found.project.latest_version] || []);
+};
+
+/*
+ * A version's `info` is stored only when the importer saw it (docs/schema.md).
+ * Otherwise it is made from the latest version's `info` with the fields the
+ * release document knows replaced; `synthesized` tells the caller so.
+ */
+function releaseInfo(project, release) {
+  var info = {}, key, base = project.info || {};
+  if (release.info) { return {info: release.info, synthesized: false}; }
+  for (key in base) {
+    if (base.hasOwnProperty(key)) { info[key] = base[key]; }
+  }
+  info.version = release.version;
+  info.release_url = base.project_url ? base.project_url + release.version + '/' : null;
+  info.requires_python = release.requires_python;
+  info.yanked = release.yanked;
+  info.yanked_reason = release.yanked_reason;
+  return {info: info, synthesized: true};
+}
+
+/* rows: json_api_release for [name, version] .. [name, version, {}] with docs. */
+exports.releasePayload = function (name, version, rows) {
+  var found = filesByVersion(name, rows), release = found.releaseDocs[version], info;
+  if (found.project === null || !release) { return null; }
+  info = releaseInfo(found.project, release);
+  return {body: payload(found.project, info.info, null, found.releases[version] || []),
+          synthesized: info.synthesized};
+};
