@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from .capture import CAPTURED_DIR, CAPTURED_PROJECTS
 from .dataset import Dataset, JournalRow, Project, Release
@@ -45,7 +45,9 @@ def bundled_dataset(names: tuple[str, ...] = CAPTURED_PROJECTS) -> Dataset:
     """The captured projects as a data set (the fallback of `make run` without the real index)."""
     projects, events = [], []
     for name in names:
-        project, project_events = project_from_payload(load_capture(name)["json_api"])
+        capture = load_capture(name)
+        absolute = {f["filename"]: f["url"] for f in capture["simple"]["files"]}
+        project, project_events = project_from_payload(capture["json_api"], absolute)
         projects.append(project)
         events.append(project_events)
     dataset = Dataset()
@@ -57,14 +59,20 @@ def _timestamp(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
-def project_from_payload(payload: dict[str, Any]) -> tuple[Project, list[Event]]:
-    """A `Project` rendering back to `payload` exactly, plus its journal events in time order."""
+def project_from_payload(payload: dict[str, Any], absolute_urls: dict[str, str] | None = None
+                         ) -> tuple[Project, list[Event]]:
+    """A `Project` rendering back to `payload` exactly, plus its journal events in time order.
+
+    Some captured payloads carry relative file URLs (`../../packages/...`); `absolute_urls`
+    (filename -> URL, from the captured simple page) gives the simple API absolute ones.
+    """
     latest = payload["info"]
     project = Project(name=latest["name"], last_serial=payload["last_serial"], ownership=payload["ownership"],
                       vulnerabilities=payload["vulnerabilities"], pinned_latest=latest["version"])
     events: list[Event] = []
     for version, objects in payload["releases"].items():
-        files = [_stored(obj, latest if version == latest["version"] else None) for obj in objects]
+        files = [_stored(obj, latest if version == latest["version"] else None, absolute_urls or {})
+                 for obj in objects]
         release = Release(version, _info_for(latest, version, objects), files,
                           min((f.upload_time for f in files), default=0.0), version != latest["version"])
         project.releases[version] = release
@@ -84,15 +92,19 @@ def _info_for(latest: dict[str, Any], version: str, objects: list[dict[str, Any]
             "yanked_reason": first.get("yanked_reason")}
 
 
-def _stored(obj: dict[str, Any], info: dict[str, Any] | None) -> StoredFile:
+def _stored(obj: dict[str, Any], info: dict[str, Any] | None, absolute_urls: dict[str, str]) -> StoredFile:
     """A captured file: verbatim object, placeholder bytes, and (latest only) real-looking METADATA."""
     filename = obj["filename"]
+    relative = not urlsplit(obj["url"]).scheme
+    canonical = absolute_urls.get(filename) or (None if relative else obj["url"])
+    alias = unquote(urlsplit(urljoin("/pypi/<project>/json", obj["url"])).path) if relative else ""
     has_metadata = isinstance(obj.get("core-metadata"), dict)
     metadata = partial(core_metadata, info) if has_metadata and info else (
         partial(placeholder_bytes, filename + ".metadata", 256) if has_metadata else None)
     return StoredFile(filename=filename, upload_time=_timestamp(obj["upload_time_iso_8601"]),
                       content=partial(placeholder_bytes, filename, 512), requires_python=obj.get("requires_python"),
-                      metadata=metadata, stored_path=unquote(urlsplit(obj["url"]).path), upstream=obj, placeholder=True)
+                      metadata=metadata, stored_path=unquote(urlsplit(canonical or obj["url"]).path),
+                      upstream=obj, canonical_url=canonical, alias_path=alias, placeholder=True)
 
 
 def _release_events(name: str, release: Release) -> list[Event]:

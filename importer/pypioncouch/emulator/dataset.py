@@ -173,7 +173,7 @@ class Dataset:
         """The file served at `path`; filenames are unique across PyPI, so they are the key."""
         with self.lock:
             stored = self._files_by_name.get(path.rsplit("/", 1)[-1])
-            return stored if stored is not None and stored.path == path else None
+            return stored if stored is not None and stored.served_at(path) else None
 
     # ---- bulk loading (generators and captured data) ----------------------------------------
 

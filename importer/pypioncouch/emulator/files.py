@@ -72,7 +72,9 @@ class StoredFile:
 
     `upstream` holds the verbatim JSON API object of a captured file (its digests are the
     real PyPI ones and do NOT match the placeholder bytes served); it is None for files the
-    emulator made itself, whose payload is built from the served bytes.
+    emulator made itself, whose payload is built from the served bytes.  `canonical_url` is a
+    captured file's absolute URL (its JSON API URL may be relative), `alias_path` the path its
+    relative URL resolves to, served as well.
     """
 
     filename: str
@@ -83,6 +85,8 @@ class StoredFile:
     comment_text: str | None = None
     stored_path: str = ""
     upstream: dict[str, Any] | None = None
+    canonical_url: str | None = None
+    alias_path: str = ""
     placeholder: bool = False
     _digests: dict[str, str] | None = field(default=None, repr=False)
     _metadata_sha256: str | None = field(default=None, repr=False)
@@ -125,6 +129,9 @@ class StoredFile:
         if self._metadata_sha256 is None:
             self._metadata_sha256 = hashlib.sha256(self.metadata()).hexdigest()
         return self._metadata_sha256
+
+    def served_at(self, path: str) -> bool:
+        return path == self.path or (bool(self.alias_path) and path == self.alias_path)
 
     def json_api_object(self, url: str, yanked: bool, yanked_reason: str | None) -> dict[str, Any]:
         """The file object of PyPI's JSON API, keys in PyPI's order."""

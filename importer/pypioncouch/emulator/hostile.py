@@ -16,6 +16,7 @@ from .files import StoredFile, placeholder_bytes
 from functools import partial
 
 INJECTION = '"><script>alert(1)</script>'
+FILENAME_INJECTION = '"><img src=x onerror=alert(1)>'  # no "/": a filename is one path segment
 SURROGATE = "caf\udcff \udcfe"
 BIG_DESCRIPTION_BYTES = 20 * 1024 * 1024
 LEGACY_VERSIONS = ("1.0-beta 2", "2004d", "0.1dev-r123")
@@ -71,7 +72,7 @@ def _injection(dataset: Dataset) -> None:
                                   classifiers=[f"Topic :: {INJECTION}"], project_urls={INJECTION: INJECTION},
                                   description=f"<script>alert(1)</script>\n\n{INJECTION}",
                                   description_content_type="text/html", yanked_reason=None)
-    filename = f"injection-1.0-{INJECTION}.tar.gz"
+    filename = f"injection-1.0-{FILENAME_INJECTION}.tar.gz"
     dataset.add_release("injection", "1.0", [StoredFile(filename, 0.0, partial(placeholder_bytes, filename, 64),
                                                         requires_python=INJECTION, comment_text=INJECTION)],
                         **fields)

@@ -24,9 +24,10 @@ class UrlPolicy:
     base: str
     rewrite_captured: bool = False
 
-    def file_url(self, stored: StoredFile) -> str:
+    def file_url(self, stored: StoredFile, absolute: bool = False) -> str:
+        """The URL a payload shows; `absolute` for the simple API, whose URLs are never relative."""
         if stored.upstream is not None and not self.rewrite_captured:
-            return str(stored.upstream["url"])
+            return str(stored.canonical_url if absolute and stored.canonical_url else stored.upstream["url"])
         return self.base + quote(stored.path, safe="/")
 
 
@@ -92,7 +93,7 @@ def simple_file(stored: StoredFile, release: Release, urls: UrlPolicy) -> dict[s
     metadata: dict[str, str] | bool = {"sha256": core} if core else False
     return {
         "filename": stored.filename,
-        "url": urls.file_url(stored),
+        "url": urls.file_url(stored, absolute=True),
         "hashes": {"sha256": stored.digests["sha256"]},
         "requires-python": stored.requires_python,
         "size": stored.size,

@@ -161,12 +161,14 @@ class EmulatorServer:
         return _json_response(payload, project)
 
     def _file(self, path: str) -> Response:
-        base, is_metadata = (path[:-len(".metadata")], True) if path.endswith(".metadata") else (path, False)
-        stored = self.dataset.file_at(path) or (self.dataset.file_at(base) if is_metadata else None)
-        if stored is None or (stored.path != path and stored.metadata_sha256 is None):
+        stored = self.dataset.file_at(path)
+        is_metadata = stored is None and path.endswith(".metadata")
+        if is_metadata:
+            stored = self.dataset.file_at(path[:-len(".metadata")])
+        if stored is None or (is_metadata and stored.metadata_sha256 is None):
             return Response(404, b"Not Found", "text/plain")
         headers = {"X-Emulator-Placeholder": "sha256-mismatch"} if stored.upstream is not None else {}
-        if stored.path != path:
+        if is_metadata:
             body = stored.metadata() if stored.metadata else b""
             return Response(200, body, "text/plain; charset=utf-8", headers)
         return Response(200, stored.content(), "application/octet-stream", headers)
