@@ -60,6 +60,9 @@ function quality(ranges, type) {
  */
 exports.choose = function (req, offers) {
   var format = req.query && req.query.format !== undefined ? String(req.query.format) : null;
+  // An unescaped `+` in a query string arrives as a space (`?format=...simple.v1+json`);
+  // media types hold no spaces, so put it back.
+  if (format !== null) { format = format.replace(/ /g, '+'); }
   var i, ranges, best = null, bestQ = 0, q;
   if (format !== null && format !== '') {
     for (i = 0; i < offers.length; i++) {
