@@ -1,4 +1,4 @@
-"""``pypioncouch --fullimport URL`` and ``pypioncouch --update URL``.
+"""``pypioncouch --fullimport URL``, ``--update URL [--follow SECONDS]`` and ``--setup URL``.
 
 Exit codes: 0 done; 1 done, but some projects failed (recorded in the database
 and retried by the next update); 2 bad usage; 3 the database failed; 4 the
@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     job = parser.add_mutually_exclusive_group(required=True)
     job.add_argument("--fullimport", metavar="URL", help="import every project (resumable)")
     job.add_argument("--update", metavar="URL", help="apply the changes since the last complete run")
+    job.add_argument("--setup", metavar="URL", help="set up a node: create the database, push the CouchApp, "
+                                                   "open it for reading and restrict writes to --writer-role")
+    parser.add_argument("--follow", metavar="SECONDS", type=float,
+                        help="with --update: keep running, applying changes every SECONDS (stop with SIGTERM)")
+    parser.add_argument("--writer-role", default="pypioncouch",
+                        help="with --setup: the role allowed to write (default: %(default)s)")
     parser.add_argument("--index-url", default=os.environ.get("PYPIONCOUCH_INDEX_URL", DEFAULT_INDEX_URL),
                         help="the upstream index (default: %(default)s)")
     parser.add_argument("--protocol", choices=("auto", "xmlrpc", "json"), default="auto",
@@ -69,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.setup:
+        return setup_node(args.setup, args.writer_role, parser)
+    if args.follow is not None and (not args.update or args.follow <= 0):
+        parser.error("--follow needs --update and a positive number of seconds")
     url = args.fullimport or args.update
     try:
         location = parse_database_url(url)
@@ -81,7 +91,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         workers=args.workers, batch_size=args.batch_size, release_metadata=args.release_metadata,
         progress=sys.stderr.isatty() if args.progress is None else args.progress,
     )
+    if args.follow is not None:
+        return follow(importer, args.follow)
     return run(importer, full=bool(args.fullimport))
+
+
+def follow(importer: XmlRpcImporter, interval: float) -> int:
+    """``--update URL --follow SECONDS``: refuses an uninitialized database, then loops until signalled."""
+    from .follow import Abandoned, Follower, install_signal_handlers
+    logging.getLogger("pypioncouch.follow").setLevel(logging.INFO)
+    follower = Follower(importer, interval)
+    install_signal_handlers(follower)
+    try:
+        if importer.state.load().last_serial is None:
+            print(f"pypioncouch: {importer.location} has no completed import: run --fullimport first", file=sys.stderr)
+            return EXIT_USAGE
+        follower.run()
+    except (CouchError, CouchUnavailable) as exc:
+        print(f"pypioncouch: database error: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    except Abandoned:
+        print("pypioncouch: update abandoned; the next run resumes from the last complete serial", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def setup_node(url: str, writer_role: str, parser: argparse.ArgumentParser) -> int:
+    """``--setup URL``: see ``pypioncouch.node``."""
+    from .node import NodeSetupError, setup
+    try:
+        location = parse_database_url(url)
+    except ValueError as exc:
+        parser.error(str(exc))
+    try:
+        print(setup(location, writer_role=writer_role))
+    except (NodeSetupError, CouchError, CouchUnavailable) as exc:
+        print(f"pypioncouch: setup failed: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    return EXIT_OK
 
 
 def run(importer: XmlRpcImporter, *, full: bool) -> int:

@@ -1,0 +1,141 @@
+"""The follower: a loop that survives outages and stops cleanly, unit-tested and then run for real.
+
+The end-to-end test runs ``pypioncouch --update URL --follow`` in a subprocess
+against the emulator and a PouchDB Server of its own (it restarts it), and
+changes the emulator's data while it runs.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from pypioncouch.couch import CouchUnavailable, Database
+from pypioncouch.embedded import EmbeddedServer
+from pypioncouch.emulator import EmulatorServer, generate_dataset
+from pypioncouch.follow import Follower
+from pypioncouch.importer import XmlRpcImporter
+from pypioncouch.state import STATE_ID
+from pypioncouch.sync import SyncReport
+from pypioncouch.upstream import UpstreamError
+
+from .conftest import new_database
+
+
+class ScriptedUpdater:
+    """Answers update() from a script of results and exceptions, then stops the follower."""
+
+    def __init__(self, script: list[SyncReport | Exception], follower_stop: Callable[[], None] | None = None) -> None:
+        self.script = list(script)
+        self.calls: list[float] = []
+        self.on_empty = follower_stop
+
+    def update(self) -> SyncReport:
+        self.calls.append(time.monotonic())
+        step = self.script.pop(0)
+        if not self.script and self.on_empty:
+            self.on_empty()
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+
+def test_failures_are_waited_out_with_growing_delays_and_success_resets_them() -> None:
+    updater = ScriptedUpdater([UpstreamError("503"), CouchUnavailable("down"), RuntimeError("bug"),
+                               SyncReport(written=3), SyncReport()])
+    follower = Follower(updater, interval=0.05, max_backoff=0.15)
+    updater.on_empty = follower.stop
+    report = follower.run()
+    gaps = [b - a for a, b in zip(updater.calls, updater.calls[1:])]
+    assert report.polls == 5 and report.failures == 3 and report.updates == 1 and report.documents_written == 3
+    assert report.consecutive_failures == 0
+    assert gaps[0] >= 0.05 and gaps[1] >= 0.1 and 0.15 <= gaps[2] < 0.3  # 0.05, 0.1, then capped at 0.15
+    assert 0.05 <= gaps[3] < 0.15  # back to the interval after a success
+
+
+def test_stop_from_another_thread_ends_the_wait_at_once() -> None:
+    follower = Follower(ScriptedUpdater([SyncReport()] * 100), interval=60)
+    threading.Timer(0.2, follower.stop).start()
+    started = time.monotonic()
+    assert follower.run().polls == 1
+    assert time.monotonic() - started < 5
+
+
+def test_interval_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        Follower(ScriptedUpdater([]), interval=0)
+
+
+# -- for real: a subprocess, the emulator, a database that restarts -----------------------------
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """A server of this test's own, so restarting it disturbs no other test."""
+    with EmbeddedServer(tmp_path / "couch") as server:
+        yield server
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def start_follower(db: Database, emu: EmulatorServer, log: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "pypioncouch.cli", "--update", db.url, "--index-url", emu.url,
+               "--protocol", "xmlrpc", "--follow", "0.3", "--no-progress"]
+    return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+
+def has_release(db: Database, project: str, version: str) -> Callable[[], bool]:
+    return lambda: db.get(f"{project}/{version}") is not None
+
+
+def test_follower_applies_changes_through_restarts_and_outages_and_stops_on_sigterm(
+        own_server: EmbeddedServer, tmp_path: Path) -> None:
+    dataset = generate_dataset(projects=5, seed=11)
+    name = next(iter(dataset)).normalized
+    with EmulatorServer(dataset) as emu:
+        db = new_database(own_server.url)
+        XmlRpcImporter(db.location, index_url=emu.url, attachments=None).import_all()
+        log = tmp_path / "follower.log"
+        follower = start_follower(db, emu, log)
+        try:
+            dataset.add_release(name, "90.0", files=[f"{name}-90.0.tar.gz"])
+            wait_for(has_release(db, name, "90.0"), 30, "a new release to arrive")
+
+            own_server.restart(downtime=1.0)
+            dataset.add_release(name, "91.0", files=[f"{name}-91.0.tar.gz"])
+            wait_for(has_release(db, name, "91.0"), 60, "a release added across a database restart")
+
+            emu.faults.add("/pypi", status=503)
+            dataset.add_release("brand-new", "1.0", files=["brand_new-1.0.tar.gz"])
+            wait_for(lambda: "update failed (UpstreamError" in log.read_text(), 60, "the follower to give up a poll")
+            assert db.get("brand-new") is None and follower.poll() is None
+            emu.faults.clear()
+            wait_for(has_release(db, "brand-new", "1.0"), 60, "a release added during an upstream outage")
+        finally:
+            follower.send_signal(signal.SIGTERM)
+            code = follower.wait(timeout=60)
+        output = log.read_text()
+        assert code == 0, output
+        assert "SIGTERM: stopping" in output
+        state = db.get(STATE_ID)
+        assert state["last_serial"] == dataset.last_serial and "in_progress" not in state
+
+
+def test_follow_refuses_a_database_with_no_import(db: Database) -> None:
+    result = subprocess.run([sys.executable, "-m", "pypioncouch.cli", "--update", db.url, "--index-url",
+                             "http://127.0.0.1:1", "--follow", "1"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no completed import" in result.stderr
