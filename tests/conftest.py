@@ -108,3 +108,14 @@ def database_content(db: Database) -> dict[str, dict]:
 
 def revisions(db: Database) -> dict[str, str]:
     return {row["id"]: row["value"]["rev"] for row in db.iter_all_docs()}
+
+
+def content_differences(stored: dict[str, dict], expected: dict[str, dict]) -> list[str]:
+    """Readable differences between two contents: missing, extra and differing fields by id."""
+    problems = [f"missing {doc_id}" for doc_id in sorted(set(expected) - set(stored))]
+    problems += [f"unexpected {doc_id}" for doc_id in sorted(set(stored) - set(expected))]
+    for doc_id in sorted(set(stored) & set(expected)):
+        a, b = stored[doc_id], expected[doc_id]
+        problems += [f"{doc_id}.{field}: {str(a.get(field))[:200]!r} != {str(b.get(field))[:200]!r}"
+                     for field in sorted(set(a) | set(b)) if a.get(field) != b.get(field)]
+    return problems

@@ -8,6 +8,7 @@ Rendering happens at import time, so the CouchApp only has to insert HTML.
 
 from __future__ import annotations
 
+import logging
 from email.message import Message
 
 import readme_renderer.markdown
@@ -15,6 +16,8 @@ import readme_renderer.rst
 import readme_renderer.txt
 
 __all__ = ["render_description", "DEFAULT_CONTENT_TYPE"]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CONTENT_TYPE = "text/x-rst"
 
@@ -41,7 +44,8 @@ def render_description(text: str | None, content_type: str | None) -> str | None
     options = {"variant": params["variant"]} if renderer is readme_renderer.markdown and "variant" in params else {}
     try:
         rendered = renderer.render(text, **options)
-    except Exception:  # readme_renderer raises assorted errors on broken markup
+    except Exception as exc:  # readme_renderer raises assorted errors on broken markup
+        log.warning("rendering a %s description failed (%s: %s): showing it as plain text", mime, type(exc).__name__, exc)
         rendered = None
     if rendered is None:
         rendered = readme_renderer.txt.render(text)

@@ -1,0 +1,174 @@
+"""The importer against the PyPI emulator and the embedded server: what ends up in CouchDB."""
+
+from __future__ import annotations
+
+import requests
+
+from pypioncouch import NotInitialized, XmlRpcImporter, import_all, update
+from pypioncouch.couch import Database
+from pypioncouch.documents import build_project_documents
+from pypioncouch.emulator import generate_dataset, installable_project
+from pypioncouch.state import STATE_ID
+
+from .conftest import content_differences, database_content, revisions
+
+import pytest
+
+
+def importer(db: Database, emu, **options) -> XmlRpcImporter:
+    return XmlRpcImporter(db.location, index_url=emu.url, attachments=None, **options)
+
+
+def expected_content(emu, names=None) -> dict[str, dict]:
+    """The documents the emulator's current payloads build, fetched over HTTP like the importer does."""
+    names = names if names is not None else [p.name for p in emu.dataset]
+    content = {}
+    for name in names:
+        payload = requests.get(f"{emu.url}/pypi/{name}/json", timeout=10).json()
+        for doc in build_project_documents(payload).all():
+            content[doc["_id"]] = doc
+    return content
+
+
+def without_state(content: dict[str, dict]) -> dict[str, dict]:
+    return {k: v for k, v in content.items() if not k.startswith("pypioncouch:")}
+
+
+def strip_release_info(content: dict[str, dict]) -> dict[str, dict]:
+    """Release ``info`` accumulates while following a project; compare it separately."""
+    return {k: {f: v for f, v in doc.items() if not (f == "info" and doc.get("type") == "release")}
+            for k, doc in content.items()}
+
+
+def test_full_import_stores_exactly_what_the_payloads_build(db: Database, start_emulator) -> None:
+    emu = start_emulator(generate_dataset(projects=40, seed=3))
+    report = importer(db, emu).import_all()
+    assert report.failed == {} and report.fetched == 40
+    assert content_differences(without_state(database_content(db)), expected_content(emu)) == []
+    state = db.get(STATE_ID)
+    assert state["last_serial"] == emu.dataset.last_serial and "in_progress" not in state
+
+
+def test_module_functions_and_database_url_forms(couch_server, start_emulator) -> None:
+    emu = start_emulator(generate_dataset(projects=3, seed=5))
+    import_all(couch_server.url + "/", index_url=emu.url, attachments=None)  # server URL: database "pypi"
+    default_db = Database(couch_server.url + "/pypi")
+    assert default_db.get(STATE_ID)["last_serial"] == emu.dataset.last_serial
+    assert update(couch_server.url, index_url=emu.url).fetched == 0
+    default_db.request("DELETE", default_db.url, what="drop")
+
+
+def test_update_with_nothing_changed_makes_one_call_and_no_writes(db: Database, start_emulator) -> None:
+    emu = start_emulator(generate_dataset(projects=10, seed=1))
+    importer(db, emu).import_all()
+    seq_before = db.info()["update_seq"]
+    emu.clear_log()
+    report = importer(db, emu).update()
+    assert len(emu.requests_log) == 1
+    assert db.info()["update_seq"] == seq_before
+    assert report.written == 0 and report.fetched == 0
+
+
+def test_update_applies_every_kind_of_change(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=12, releases_per_project=3, seed=7)
+    emu = start_emulator(dataset)
+    importer(db, emu).import_all()
+    names = sorted(p.name for p in dataset)
+    releases = {name: sorted(dataset.get(name).releases) for name in names}
+    dataset.add_release(names[0], "99.0", [f"{names[0].replace('-', '_')}-99.0.tar.gz"])
+    dataset.add_file(names[1], releases[names[1]][0], f"{names[1].replace('-', '_')}-{releases[names[1]][0]}-py3-none-any.whl")
+    dataset.yank(names[2], releases[names[2]][-1], "broken build")
+    dataset.yank(names[3], releases[names[3]][0], "oops")
+    dataset.unyank(names[3], releases[names[3]][0])
+    first_file = dataset.get(names[4]).releases[releases[names[4]][0]].files[0].filename
+    dataset.remove_file(names[4], releases[names[4]][0], first_file)
+    dataset.remove_release(names[5], releases[names[5]][0])
+    dataset.remove_project(names[6])
+    dataset.add_release("Brand.New_Project", "0.1", ["brand_new_project-0.1.tar.gz"])
+
+    report = importer(db, emu).update()
+
+    assert report.failed == {}
+    assert "brand-new-project" in db.fetch(["brand-new-project"])
+    stored = without_state(database_content(db))
+    assert content_differences(strip_release_info(stored), strip_release_info(expected_content(emu))) == []
+    assert report.removed_projects == [names[6].lower().replace(".", "-").replace("_", "-")]
+    assert db.get(STATE_ID)["last_serial"] == dataset.last_serial
+
+
+def test_unchanged_documents_keep_their_revision(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=6, releases_per_project=3, seed=11)
+    emu = start_emulator(dataset)
+    importer(db, emu).import_all()
+    before = revisions(db)
+    name = sorted(p.name for p in dataset)[0]
+    dataset.add_release(name, "50.0", [f"{name.replace('-', '_')}-50.0.tar.gz"])
+    importer(db, emu).update()
+    after = revisions(db)
+    pid = name.lower().replace("_", "-").replace(".", "-")
+    changed = {doc_id for doc_id in before if before[doc_id] != after.get(doc_id)}
+    # the project document (new version, serial) changed, and the state; no other document did
+    assert changed == {pid, STATE_ID}
+    assert f"{pid}/50.0" in after
+
+
+def test_release_info_learnt_while_latest_is_kept(db: Database, start_emulator) -> None:
+    dataset = installable_project("keeper", ["1.0"])
+    emu = start_emulator(dataset)
+    importer(db, emu).import_all()
+    assert db.get("keeper/1.0")["info"]["version"] == "1.0"
+    installable_project("keeper", ["2.0"], dataset=dataset)
+    importer(db, emu).update()
+    assert db.get("keeper/1.0")["info"]["version"] == "1.0"
+    assert db.get("keeper/2.0")["info"]["version"] == "2.0"
+
+
+def test_release_metadata_option_fetches_every_version(db: Database, start_emulator) -> None:
+    emu = start_emulator(installable_project("history", ["1.0", "1.1", "2.0"]))
+    importer(db, emu, release_metadata=True).import_all()
+    assert {v: db.get(f"history/{v}")["info"]["version"] for v in ("1.0", "1.1", "2.0")} == \
+        {"1.0": "1.0", "1.1": "1.1", "2.0": "2.0"}
+
+
+def test_update_before_any_import_is_refused(db: Database, start_emulator) -> None:
+    emu = start_emulator(generate_dataset(projects=1))
+    with pytest.raises(NotInitialized):
+        importer(db, emu).update()
+
+
+def test_allowlist_mirrors_only_the_named_projects(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=8, seed=2)
+    emu = start_emulator(dataset)
+    chosen = sorted(p.name for p in dataset)[:2]
+    importer(db, emu, projects=[n.upper() for n in chosen]).import_all()
+    assert content_differences(without_state(database_content(db)), expected_content(emu, chosen)) == []
+    other = sorted(p.name for p in dataset)[5]
+    dataset.add_release(other, "77.0")
+    assert importer(db, emu, projects=chosen).update().fetched == 0
+
+
+def test_projects_removed_upstream_are_removed_by_the_next_full_import(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=5, seed=9)
+    emu = start_emulator(dataset)
+    importer(db, emu).import_all()
+    gone = sorted(p.name for p in dataset)[0]
+    dataset.remove_project(gone)
+    report = importer(db, emu).import_all()
+    assert content_differences(without_state(database_content(db)), expected_content(emu)) == []
+    assert len(report.removed_projects) == 1
+
+
+def test_json_simple_index_serves_when_xmlrpc_is_gone(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=6, seed=4)
+    emu = start_emulator(dataset)
+    for method in ("changelog_last_serial", "changelog_since_serial", "list_packages_with_serial"):
+        emu.faults.add("/pypi", method=method, status=404)  # no XML-RPC at this index
+    importer(db, emu).import_all()
+    assert content_differences(without_state(database_content(db)), expected_content(emu)) == []
+    doomed, changed = sorted(p.name for p in dataset)[:2]
+    dataset.remove_project(doomed)
+    dataset.add_release(changed, "42.0")
+    report = importer(db, emu).update()
+    assert content_differences(without_state(strip_release_info(database_content(db))),
+                               strip_release_info(expected_content(emu))) == []
+    assert len(report.removed_projects) == 1
