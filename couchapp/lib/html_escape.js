@@ -6,6 +6,14 @@
  */
 var REPLACEMENTS = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;'};
 
+var SPECIAL = /[&<>"']/;
+var SPECIALS = /[&<>"']/g;
+
+function replacement(ch) { return REPLACEMENTS[ch]; }
+
+// Most values (hashes, URLs, filenames) hold nothing to escape: testing first spares a
+// 50,000-file page a quarter of a million needless replace() calls.
 exports.escape = function (value) {
-  return String(value).replace(/[&<>"']/g, function (ch) { return REPLACEMENTS[ch]; });
+  var text = String(value);
+  return SPECIAL.test(text) ? text.replace(SPECIALS, replacement) : text;
 };
