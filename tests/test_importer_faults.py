@@ -15,6 +15,7 @@ import pytest
 from pypioncouch import XmlRpcImporter
 from pypioncouch.couch import Database
 from pypioncouch.emulator import generate_dataset, hostile_dataset
+from pypioncouch.names import normalize
 from pypioncouch.state import STATE_ID, error_id
 from pypioncouch.upstream import RetryPolicy
 
@@ -33,6 +34,11 @@ def first_project(emu) -> str:
     return sorted(p.name for p in emu.dataset)[0]
 
 
+def json_path(name: str) -> str:
+    """The JSON API path the importer asks for (normalized name: no redirect)."""
+    return f"/pypi/{normalize(name)}/json"
+
+
 @pytest.mark.parametrize("fault", [
     {"status": 500, "times": 2},
     {"status": 503, "times": 1},
@@ -43,7 +49,7 @@ def first_project(emu) -> str:
 ])
 def test_transient_faults_are_retried_and_the_import_completes(db: Database, start_emulator, fault: dict) -> None:
     emu = start_emulator(generate_dataset(projects=4, seed=21))
-    emu.faults.add(f"/pypi/{first_project(emu)}/json", **fault)
+    emu.faults.add(json_path(first_project(emu)), **fault)
     report = importer(db, emu).import_all()
     assert report.failed == {}
     assert content_differences(without_state(database_content(db)), expected_content(emu)) == []
@@ -61,7 +67,7 @@ def test_a_stale_answer_is_fetched_again_until_fresh(db: Database, start_emulato
     importer(db, emu).import_all()
     name = first_project(emu)
     emu.dataset.add_release(name, "31.0")
-    emu.faults.add(f"/pypi/{name}/json", stale=True, times=2)
+    emu.faults.add(json_path(name), stale=True, times=2)
     assert importer(db, emu).update().failed == {}
     assert content_differences(strip_release_info(without_state(database_content(db))),
                                strip_release_info(expected_content(emu))) == []
@@ -73,11 +79,11 @@ def test_a_project_that_stays_broken_is_recorded_skipped_and_retried_next_update
     emu = start_emulator(generate_dataset(projects=5, seed=23))
     importer(db, emu).import_all()
     broken = first_project(emu)
-    pid = broken.lower().replace("_", "-").replace(".", "-")
+    pid = normalize(broken)
     serial_before = db.get(pid)["last_serial"]
     emu.dataset.add_release(broken, "31.0")
     emu.dataset.add_release(sorted(p.name for p in emu.dataset)[1], "31.0")
-    rule = emu.faults.add(f"/pypi/{broken}/json", **fault)
+    rule = emu.faults.add(json_path(broken), **fault)
 
     report = importer(db, emu).update()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -83,11 +84,8 @@ def parse_database_url(url: str, *, default_db: str = DEFAULT_DB_NAME, env: dict
 
 
 def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, f"{parts.username}:***@{netloc}", parts.path, parts.query, parts.fragment))
+    """``url`` with any password replaced, even when the URL is malformed."""
+    return re.sub(r"(?<=:)[^:@/]*(?=@)", "***", url)
 
 
 class Database:
@@ -97,6 +95,7 @@ class Database:
         self.location = parse_database_url(location) if isinstance(location, str) else location
         self.timeout = timeout
         self.max_wait = max_wait
+        self._seen = False  # set by the first successful request
         self.session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16)
         self.session.mount("http://", adapter)
@@ -131,14 +130,26 @@ class Database:
                 problem: str = type(exc).__name__
             else:
                 if response.status_code in ok:
+                    self._seen = True
                     return response
-                if response.status_code < 500:
+                if response.status_code < 500 and not self._vanished(response):
                     raise _couch_error(response, what)
                 problem = f"HTTP {response.status_code}"
             if time.monotonic() + delay > deadline:
                 raise CouchUnavailable(f"{what}: {self} did not answer ({problem}) within {self.max_wait:.0f} s")
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+    def _vanished(self, response: requests.Response) -> bool:
+        """A database we have used answers "no such database": a server restarting
+        (PouchDB Server answers so while it shuts down). Waited out like a refusal."""
+        if response.status_code != 404 or not self._seen:
+            return False
+        try:
+            reason = response.json().get("reason", "")
+        except ValueError:
+            return False
+        return reason in ("no_db_file", "Database does not exist.")
 
     # -- database ------------------------------------------------------------------------
 

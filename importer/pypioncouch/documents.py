@@ -184,7 +184,6 @@ def _release_documents(
     name: NormalizedName, version: str, files: list[FileInfo], info: ProjectInfo | None
 ) -> list[Document]:
     """The release document, plus spill-over documents for very large releases."""
-    files = sorted(files, key=lambda f: (f.get("upload_time_iso_8601") or "", f.get("filename") or ""))
     times = [t for t in (upload_time_list(f.get("upload_time_iso_8601")) for f in files) if t]
     yanked_files = [f for f in files if f.get("yanked")]
     release: Document = {

@@ -12,8 +12,6 @@ from typing import Any
 from .base import ChangeSet, UpstreamError
 from .http import HttpClient
 
-# PyPI answers at most this many journal rows per changelog_since_serial call.
-CHANGELOG_PAGE = 50_000
 
 
 class XmlRpcIndex:
@@ -43,7 +41,12 @@ class XmlRpcIndex:
         return {str(name): int(serial) for name, serial in listing.items()}
 
     def changes_since(self, serial: int) -> ChangeSet:
-        """Every journal row after ``serial``, paging until a page comes back short."""
+        """Every journal row after ``serial``.
+
+        PyPI answers at most 50,000 rows a call; other indexes may page smaller,
+        so pages are asked for until one comes back empty (with nothing new,
+        that is the only call).
+        """
         changes = ChangeSet(since=serial, last_serial=serial)
         cursor = serial
         while True:
@@ -53,5 +56,5 @@ class XmlRpcIndex:
                 changes.projects[name] = max(changes.projects.get(name, 0), row_serial)
                 cursor = max(cursor, row_serial)
             changes.last_serial = cursor
-            if len(rows) < CHANGELOG_PAGE:
+            if not rows:
                 return changes

@@ -1,0 +1,68 @@
+import pytest
+
+from pypioncouch.couch import CouchError, Database, parse_database_url
+
+
+@pytest.mark.parametrize(("url", "server", "name"), [
+    ("http://localhost:5984", "http://localhost:5984", "pypi"),
+    ("http://localhost:5984/", "http://localhost:5984", "pypi"),
+    ("http://localhost:5984/mirror", "http://localhost:5984", "mirror"),
+    ("https://couch.example.org/prefix/mirror/", "https://couch.example.org/prefix", "mirror"),
+    ("http://[::1]:5984/a%2Fb", "http://[::1]:5984", "a/b"),
+])
+def test_database_url_forms(url: str, server: str, name: str) -> None:
+    location = parse_database_url(url, env={})
+    assert (location.server, location.name) == (server, name)
+
+
+def test_credentials_come_from_the_url_or_the_environment_and_are_never_shown() -> None:
+    location = parse_database_url("http://admin:s%40cret@localhost:5984/pypi", env={})
+    assert (location.username, location.password) == ("admin", "s@cret")
+    assert "s@cret" not in str(location) and "s@cret" not in repr(location) and "cret" not in location.url
+    from_env = parse_database_url("http://localhost:5984", env={"COUCHDB_USER": "u", "COUCHDB_PASSWORD": "p"})
+    assert (from_env.username, from_env.password) == ("u", "p")
+
+
+def test_not_a_couchdb_url() -> None:
+    with pytest.raises(ValueError, match="http"):
+        parse_database_url("ftp://x:secret@host/db", env={})
+    with pytest.raises(ValueError) as info:
+        parse_database_url("couch:secret@host", env={})
+    assert "secret" not in str(info.value)
+
+
+def test_bulk_docs_reports_per_document_results(db: Database) -> None:
+    results = db.bulk_docs([{"_id": "a"}, {"_id": "b"}])
+    assert [r["ok"] for r in results] == [True, True]
+    conflict = db.bulk_docs([{"_id": "a", "x": 1}])
+    assert conflict[0]["error"] == "conflict"
+
+
+def test_fetch_and_id_range(db: Database) -> None:
+    db.bulk_docs([{"_id": "p"}, {"_id": "p/1.0"}, {"_id": "p/2.0"}, {"_id": "p-q"}, {"_id": "p-q/1"}])
+    assert set(db.fetch(["p", "missing", "p-q"])) == {"p", "p-q"}
+    assert [row["id"] for row in db.id_range("p/")] == ["p/1.0", "p/2.0"]
+    assert [row["id"] for row in db.iter_all_docs(batch=2)] == ["p", "p-q", "p-q/1", "p/1.0", "p/2.0"]
+
+
+def test_client_errors_are_raised_with_what_was_attempted(db: Database) -> None:
+    with pytest.raises(CouchError, match="put 'x'") as info:
+        db.put({"_id": "x", "_rev": "1-bogus"})
+    assert info.value.status in (400, 409)
+
+
+def test_a_restarting_server_is_waited_for(couch_server, db: Database) -> None:
+    if not hasattr(couch_server, "process"):
+        pytest.skip("needs the embedded server")
+    import threading
+    # A database in use: PouchDB Server forgets one created a moment before it is killed
+    # (docs/couchdb-vs-pouchdb.md).
+    db.put({"_id": "before"})
+    import time
+    time.sleep(0.5)
+    restart = threading.Thread(target=couch_server.restart, kwargs={"downtime": 1.0})
+    restart.start()
+    time.sleep(0.3)
+    db.put({"_id": "written-while-restarting"})
+    restart.join()
+    assert db.get("written-while-restarting") is not None
