@@ -1,0 +1,130 @@
+function (newDoc, oldDoc, userCtx, secObj) {
+  /*
+   * Who may write, and what a document must look like (docs/schema.md).
+   *
+   * Writers: server admins, the database's admins, and the names/roles listed in
+   * the security object under `pypioncouch.writers` (set by `pypioncouch --setup`),
+   * so the role can change without pushing the design doc again. Anyone else is
+   * refused, which keeps an exposed node read-only. With no such entry the role
+   * is "pypioncouch": PouchDB Server 4.2.0 hands this function an empty
+   * security object on _bulk_docs, and the importer writes through _bulk_docs.
+   *
+   * Shapes: each document type names its required fields and how its id is made;
+   * a write that breaks them is refused with the reason, so a bad importer or a
+   * bad replication source cannot leave documents the CouchApp would choke on.
+   * Deletions and design documents are not shape-checked.
+   */
+  var MAX_FILES = 1000;
+  var DEFAULT_WRITERS = {names: [], roles: ['pypioncouch']};
+
+  function inList(list, value) {
+    var i;
+    for (i = 0; list && i < list.length; i++) {
+      if (list[i] === value) { return true; }
+    }
+    return false;
+  }
+
+  function anyIn(list, values) {
+    var i;
+    for (i = 0; values && i < values.length; i++) {
+      if (inList(list, values[i])) { return true; }
+    }
+    return false;
+  }
+
+  function configuredWriters() {
+    return (secObj && secObj.pypioncouch && secObj.pypioncouch.writers) || DEFAULT_WRITERS;
+  }
+
+  function mayWrite() {
+    var roles = userCtx.roles || [];
+    var admins = (secObj && secObj.admins) || {};
+    var writers = configuredWriters();
+    return inList(roles, '_admin') ||
+      inList(admins.names, userCtx.name) || anyIn(admins.roles, roles) ||
+      inList(writers.names, userCtx.name) || anyIn(writers.roles, roles);
+  }
+
+  function writerDescription() {
+    var roles = configuredWriters().roles || [];
+    return roles.length ? 'the role ' + JSON.stringify(roles.join(', ')) : 'admins';
+  }
+
+  function isString(v) { return typeof v === 'string' && v.length > 0; }
+  function isArray(v) { return Object.prototype.toString.call(v) === '[object Array]'; }
+  function isObject(v) { return v !== null && typeof v === 'object' && !isArray(v); }
+  function isInt(v) { return typeof v === 'number' && Math.floor(v) === v; }
+  function isFiles(v) { return isArray(v) && v.length <= MAX_FILES; }
+  function isName(v) { return isString(v) && /^[a-z0-9._-]+$/.test(v); }
+  function isFilename(v) { return isString(v) && v.indexOf('/') < 0; }
+
+  // type -> required fields (field -> [check, what it must be]), the id it must have and its rule.
+  var TYPES = {
+    project: {
+      fields: {name: [isString, 'a string'], versions: [isArray, 'an array'], info: [isObject, 'an object']},
+      id: function (d) { return isName(d._id) ? d._id : null; },
+      idRule: 'its normalized name'
+    },
+    release: {
+      fields: {project: [isName, 'a normalized name'], version: [isString, 'a string'],
+               version_key: [isArray, 'an array'], files: [isFiles, 'an array of at most 1000 files']},
+      id: function (d) { return d.project + '/' + d.version; },
+      idRule: 'project/version'
+    },
+    release_files: {
+      fields: {project: [isName, 'a normalized name'], version: [isString, 'a string'],
+               chunk: [isInt, 'an integer'], files: [isFiles, 'an array of at most 1000 files']},
+      id: function (d) { return d.project + '/' + d.version + '/files-' + d.chunk; },
+      idRule: 'project/version/files-chunk'
+    },
+    distribution: {
+      fields: {project: [isName, 'a normalized name'], version: [isString, 'a string'],
+               filename: [isFilename, 'a file name'], sha256: [isString, 'a string']},
+      id: function (d) { return d.project + ':dist:' + d.filename; },
+      idRule: 'project:dist:filename'
+    },
+    state: {fields: {}, id: function () { return 'pypioncouch:state'; }, idRule: 'fixed'},
+    import_error: {
+      fields: {project: [isString, 'a string'], error: [isString, 'a string']},
+      id: function (d) { return 'pypioncouch:error:' + d.project; },
+      idRule: 'pypioncouch:error:project'
+    }
+  };
+
+  function refuse(reason) {
+    throw({forbidden: 'document ' + JSON.stringify(newDoc._id) + ': ' + reason});
+  }
+
+  function checkShape() {
+    var spec = TYPES[newDoc.type], field, check, expected;
+    if (!spec) {
+      refuse('"type" must be one of project, release, release_files, distribution, state, import_error');
+    }
+    for (field in spec.fields) {
+      if (spec.fields.hasOwnProperty(field)) {
+        check = spec.fields[field];
+        if (!check[0](newDoc[field])) {
+          refuse('a ' + newDoc.type + ' needs "' + field + '" to be ' + check[1]);
+        }
+      }
+    }
+    expected = spec.id(newDoc);
+    if (expected !== newDoc._id) {
+      refuse('a ' + newDoc.type + ' document must have as id ' +
+             (expected === null ? spec.idRule : JSON.stringify(expected) + ' (' + spec.idRule + ')'));
+    }
+    if (newDoc.type === 'distribution' &&
+        !(newDoc._attachments && newDoc._attachments[newDoc.filename])) {
+      refuse('a distribution needs the file itself as the attachment ' + JSON.stringify(newDoc.filename));
+    }
+  }
+
+  if (!mayWrite()) {
+    throw({unauthorized: 'this node is read-only: only ' + writerDescription() + ' may write'});
+  }
+  if (newDoc._deleted || newDoc._id.indexOf('_design/') === 0) {
+    return;
+  }
+  checkShape();
+}
