@@ -49,6 +49,8 @@ MAX_FILES_PER_DOC = 1_000
 # document far below CouchDB's 8 MB default max_document_size.
 MAX_DESCRIPTION_CHARS = 1_000_000
 MAX_DESCRIPTION_HTML_CHARS = 2_000_000
+# The project page lists the latest release's files; past this many it links to the release page.
+MAX_LATEST_FILES = 100
 
 _KEYWORD_SEPARATORS = re.compile(r"[,;]")
 
@@ -165,10 +167,34 @@ def _project_document(
         "updated": max(upload_times) if upload_times else None,
         "vulnerabilities": payload.get("vulnerabilities") or [],
         "ownership": payload.get("ownership") or {},
+        "release_history": _release_history(release_docs),
+        "latest_files": _latest_files(release_docs, info.get("version")),
     }
     if truncated or html_truncated:
         doc["description_truncated"] = True
     return doc
+
+
+def _release_history(release_docs: list[Document]) -> list[Document]:
+    """One small entry per release, so the project page (a show function, which sees
+    only this document) can list every release without reading the release documents."""
+    file_counts: dict[str, int] = {}
+    for doc in release_docs:  # release documents and their spill-over chunks
+        file_counts[doc["version"]] = file_counts.get(doc["version"], 0) + len(doc["files"])
+    return [
+        {"version": doc["version"], "upload_time": doc["upload_time"], "yanked": doc["yanked"],
+         "files": file_counts[doc["version"]]}
+        for doc in release_docs if doc["type"] == "release"
+    ]
+
+
+def _latest_files(release_docs: list[Document], latest: str | None) -> list[FileInfo]:
+    """The latest release's first files, verbatim, for the project page; the release
+    document holds them all (the cap keeps this document small)."""
+    for doc in release_docs:
+        if doc["type"] == "release" and doc["version"] == latest:
+            return doc["files"][:MAX_LATEST_FILES]
+    return []
 
 
 def _bounded_info(info: ProjectInfo) -> tuple[dict[str, Any], bool]:
