@@ -11,7 +11,8 @@ function simpleFile(file) {
   var core = file['core-metadata'];
   var entry = {
     filename: file.filename,
-    url: file.url,
+    // An offline mirror's own copy (docs/schema.md, distribution): relative to /simple/<name>/.
+    url: file.mirror_url ? '../../files/' + file.mirror_url : file.url,
     hashes: {sha256: file.digests && file.digests.sha256},
     'requires-python': file.requires_python || null,
     size: file.size,

@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--projects", nargs="+", metavar="NAME", help="mirror only these projects")
     parser.add_argument("--projects-file", metavar="FILE",
                         help="mirror only the projects named in FILE (one a line; requirements files work)")
+    parser.add_argument("--mirror-files", nargs="+", metavar="NAME",
+                        help="also store these projects' distribution files in the database, for mirrors "
+                             "that serve pip with no access to PyPI")
     parser.add_argument("--release-metadata", action="store_true",
                         help="also fetch each release's own metadata (one request per release)")
     parser.add_argument("--workers", type=int, default=8, help="concurrent upstream requests (default: 8)")
@@ -89,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     importer = XmlRpcImporter(
         location, index_url=args.index_url, projects=_allowlist(args, parser), protocol=args.protocol,
         workers=args.workers, batch_size=args.batch_size, release_metadata=args.release_metadata,
-        progress=sys.stderr.isatty() if args.progress is None else args.progress,
+        progress=sys.stderr.isatty() if args.progress is None else args.progress, mirror_files=args.mirror_files,
     )
     if args.follow is not None:
         return follow(importer, args.follow)

@@ -49,13 +49,14 @@ class XmlRpcImporter:
         retry: RetryPolicy | None = None,
         attachments: AttachmentMaker | None | str = "default",
         filters: list[ProjectFilter] | None = None,
+        mirror_files: Iterable[str] | None = None,
     ) -> None:
         self.location = parse_database_url(couch_url) if isinstance(couch_url, str) else couch_url
         self.db = Database(self.location)
         self.index_url = index_url.rstrip("/")
         self.http = HttpClient(self.index_url, retry)
         self.index = connect(self.http, protocol)
-        self.api = JsonApi(self.http)
+        self.api = JsonApi(self.http) if not mirror_files else _mirroring_api(self.db, self.http, mirror_files)
         self.filters: list[ProjectFilter] = list(filters if filters is not None else load_plugin_filters())
         if projects is not None:
             self.filters.append(AllowList(projects))
@@ -137,6 +138,12 @@ def _project_ids(db: Database) -> list[str]:
     """Ids of every project document: ids with no ``/`` that are not ``pypioncouch:`` or design docs."""
     return [row["id"] for row in db.iter_all_docs(batch=5000)
             if "/" not in row["id"] and ":" not in row["id"] and not row["id"].startswith("_")]
+
+
+def _mirroring_api(db: Database, http: HttpClient, projects: Iterable[str]) -> JsonApi:
+    """The JSON API that also stores these projects' files in the database (offline mirrors)."""
+    from .distfiles import DistributionStore, MirroringJsonApi
+    return MirroringJsonApi(http, DistributionStore(db, http, projects))
 
 
 def _default_attachments(location: DatabaseURL) -> AttachmentMaker | None:

@@ -1,0 +1,115 @@
+"""Offline mirrors: the distribution files of chosen projects, stored in CouchDB itself.
+
+For each project on the allowlist, every file of every release is downloaded
+(its sha256 checked), and stored as the attachment of a ``distribution``
+document, one per file, id ``<project>:dist:<filename>`` (docs/schema.md):
+a document stays the size of one file, and replication carries the files to
+every mirror. The file's PEP 658 metadata, when PyPI declares it, rides along
+as a second attachment, ``<filename>.metadata``, since pip fetches it first.
+
+The file object in the release document then gains ``mirror_url``, the
+file's path under the database (``<document id>/<filename>``); the Simple
+API serves that path (through the ``/files/`` rewrite) instead of PyPI's URL.
+It is added to the payload before the documents are built, so the importer's
+"write only what changed" comparison keeps working, and a file is stored
+before any document points at it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from .couch import Database
+from .names import normalize
+from .pypi_types import ProjectPayload
+from .upstream import HttpClient, JsonApi, UpstreamError
+
+__all__ = ["DistributionStore", "MirroringJsonApi", "distribution_id", "mirror_url"]
+
+log = logging.getLogger(__name__)
+DEFAULT_MAX_FILE_SIZE = 200_000_000
+
+
+def distribution_id(project: str, filename: str) -> str:
+    return f"{project}:dist:{filename}"
+
+
+def mirror_url(project: str, filename: str) -> str:
+    """The file's path under the database: ``<document id>/<attachment name>``, URL-encoded."""
+    return f"{quote(distribution_id(project, filename), safe='')}/{quote(filename, safe='')}"
+
+
+class DistributionStore:
+    """Downloads and stores the files of allowlisted projects."""
+
+    def __init__(self, db: Database, http: HttpClient, projects: Iterable[str], *,
+                 max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
+        self.db = db
+        self.http = http
+        self.projects = frozenset(normalize(name) for name in projects)
+        self.max_file_size = max_file_size
+
+    def wants(self, project: str) -> bool:
+        return project in self.projects
+
+    def store_files(self, project: str, payload: ProjectPayload) -> None:
+        """Store each file not stored yet, and point its file objects at the stored copy."""
+        by_filename: dict[str, tuple[str, list[dict[str, Any]]]] = {}  # filename -> (version, file objects)
+        for version, files in (payload.get("releases") or {}).items():
+            for file in files:
+                by_filename.setdefault(file["filename"], (version, []))[1].append(file)
+        for file in payload.get("urls") or []:
+            by_filename.setdefault(file["filename"], (str(payload["info"].get("version")), []))[1].append(file)
+        stored = self.db.fetch([distribution_id(project, name) for name in by_filename])
+        for filename, (version, objects) in by_filename.items():
+            if self._ensure(project, version, objects[0], stored.get(distribution_id(project, filename))):
+                for file in objects:
+                    file["mirror_url"] = mirror_url(project, filename)
+
+    def _ensure(self, project: str, version: str, file: dict[str, Any], existing: dict[str, Any] | None) -> bool:
+        """True when the file is (now) stored; False when it is left upstream (too big)."""
+        sha256 = (file.get("digests") or {}).get("sha256")
+        if existing is not None and existing.get("sha256") == sha256:
+            return True
+        if (file.get("size") or 0) > self.max_file_size:
+            log.warning("%s: %s is larger than %d bytes; left upstream", project, file["filename"], self.max_file_size)
+            return False
+        doc = self._document(project, version, file, sha256)
+        if existing is not None:
+            doc["_rev"] = existing["_rev"]
+        self.db.put(doc)
+        return True
+
+    def _document(self, project: str, version: str, file: dict[str, Any], sha256: str | None) -> dict[str, Any]:
+        content = self.http.request("GET", file["url"]).content
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise UpstreamError(f"{file['filename']}: the download does not match its sha256")
+        attachments = {file["filename"]: _attachment(content)}
+        if (file.get("core-metadata") or file.get("data-dist-info-metadata")):
+            metadata = self.http.request("GET", file["url"] + ".metadata").content
+            attachments[file["filename"] + ".metadata"] = _attachment(metadata, "text/plain")
+        return {"_id": distribution_id(project, file["filename"]), "type": "distribution", "schema": 1,
+                "project": project, "version": version, "filename": file["filename"],
+                "sha256": sha256, "size": len(content), "_attachments": attachments}
+
+
+def _attachment(content: bytes, content_type: str = "application/octet-stream") -> dict[str, str]:
+    return {"content_type": content_type, "data": base64.b64encode(content).decode("ascii")}
+
+
+class MirroringJsonApi(JsonApi):
+    """The JSON API, storing the files of allowlisted projects as their payloads arrive."""
+
+    def __init__(self, http: HttpClient, store: DistributionStore) -> None:
+        super().__init__(http)
+        self.store = store
+
+    def project(self, name: str, min_serial: int = 0) -> ProjectPayload | None:
+        payload = super().project(name, min_serial)
+        if payload is not None and self.store.wants(normalize(name)):
+            self.store.store_files(normalize(name), payload)
+        return payload

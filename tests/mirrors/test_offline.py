@@ -1,0 +1,81 @@
+"""An offline mirror: files stored as attachments, replicated, and pip installing with PyPI gone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from pypioncouch.couch import Database, parse_database_url
+from pypioncouch.designdoc import push_design_doc
+from pypioncouch.distfiles import distribution_id
+from pypioncouch.embedded import EmbeddedServer
+from pypioncouch.emulator import EmulatorServer, generate_dataset, installable_project
+from pypioncouch.importer import XmlRpcImporter
+from pypioncouch.replication import replication
+
+from ..clients.conftest import BIN, installed, isolated_env, run, venv  # noqa: F401 (venv is a fixture)
+from .conftest import PIP_ACCEPT, TIMEOUT, replicate, served
+
+OFFLINE = "offline-demo"
+
+
+@pytest.fixture(scope="module")
+def offline_origin(origin_server: EmbeddedServer) -> Iterator[tuple[Database, EmulatorServer]]:
+    """A node importing two projects from the emulator, storing the files of ``Offline.Demo`` only."""
+    dataset = generate_dataset(projects=1, seed=5)
+    installable_project("Offline.Demo", ["1.0", "2.0"], requires_python=">=3.8", dataset=dataset)
+    with EmulatorServer(dataset) as emulator:
+        location = parse_database_url(f"{origin_server.url}/offline")
+        push_design_doc(location)
+        importer = XmlRpcImporter(location, index_url=emulator.url, mirror_files=["Offline.Demo"])
+        assert importer.import_all().failed == {}
+        yield Database(location), emulator
+
+
+def test_files_are_stored_once_and_release_files_point_at_them(offline_origin) -> None:
+    db, emulator = offline_origin
+    release = db.get(f"{OFFLINE}/2.0")
+    for file in release["files"]:
+        assert file["mirror_url"] == f"{quote(distribution_id(OFFLINE, file['filename']))}/{file['filename']}"
+        stored = requests.get(f"{db.url}/{file['mirror_url']}", timeout=TIMEOUT)
+        assert stored.status_code == 200 and stored.content == requests.get(file["url"], timeout=TIMEOUT).content
+    other = next(p.normalized for p in emulator.dataset if p.normalized != OFFLINE)
+    assert all("mirror_url" not in f for row in db.id_range(other + "/") for f in row["doc"].get("files", []))
+    before = len(emulator.requests_log)
+    XmlRpcImporter(db.location, index_url=emulator.url, mirror_files=["Offline.Demo"]).update()
+    assert not [r for r in emulator.requests_log[before:] if r.path.startswith("/packages/")]
+
+
+def test_the_simple_page_links_the_stored_copy(offline_origin) -> None:
+    db, _ = offline_origin
+    page = json.loads(served(db, f"/simple/{OFFLINE}/", PIP_ACCEPT)[2])
+    for file in page["files"]:
+        assert file["url"].startswith("../../files/offline-demo%3Adist%3A")
+        absolute = requests.compat.urljoin(f"{db.url}/_design/pypi/_rewrite/simple/{OFFLINE}/", file["url"])
+        assert requests.get(absolute, timeout=TIMEOUT).status_code == 200
+        if file.get("core-metadata"):
+            assert requests.get(absolute + ".metadata", timeout=TIMEOUT).status_code == 200
+
+
+def test_pip_installs_from_a_replicated_mirror_with_pypi_gone(offline_origin, mirror_server: EmbeddedServer,
+                                                              venv: Path, tmp_path: Path) -> None:
+    db, emulator = offline_origin
+    mirror = Database(parse_database_url(f"{mirror_server.url}/offline-mirror"))
+    replicate(mirror_server, replication(db.url, mirror.url))
+    emulator.stop()  # PyPI is gone from here on
+    with pytest.raises(requests.ConnectionError):
+        requests.get(emulator.url + "/simple/", timeout=5)
+    env = isolated_env(tmp_path)
+    index = f"{mirror.url}/_design/pypi/_rewrite/simple/"
+    result = run([str(BIN / "python"), "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
+                  "--no-cache-dir", "--index-url", index, "Offline.Demo"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert installed(venv, env).get("Offline.Demo") == "2.0"
+    served_log = (mirror_server.data_dir / "server.log").read_text(errors="replace")
+    wheel = "offline_demo-2.0-py3-none-any.whl"
+    assert f"GET /offline-mirror/_design/pypi/_rewrite/files/offline-demo%3Adist%3A{wheel}/{wheel} " in served_log
