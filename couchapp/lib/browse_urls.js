@@ -1,0 +1,58 @@
+/*
+ * Every URL the browsing pages link to, relative to the `_rewrite/` root (the
+ * pages set <base href> to it), so templates never build a URL by hand.
+ */
+function enc(value) { return encodeURIComponent(String(value)); }
+
+// Facet kinds and the query parameter that names the value on their pages.
+exports.FACET_PARAM = {author: 'author', maintainer: 'maintainer', keyword: 'keyword', classifier: 'classifier'};
+
+exports.home = function () { return './'; };
+exports.project = function (name) { return 'project/' + enc(name) + '/'; };
+exports.release = function (name, version) { return 'project/' + enc(name) + '/' + enc(version) + '/'; };
+exports.projectFeed = function (name) { return 'rss/project/' + enc(name) + '/releases.xml'; };
+exports.projectAttachment = function (name, file) { return 'project/' + enc(name) + '/' + file; };
+exports.updatesFeed = function () { return 'rss/updates.xml'; };
+exports.packagesFeed = function () { return 'rss/packages.xml'; };
+
+exports.allProjects = function (start) {
+  return start === undefined ? 'projects/' : 'projects/next/?start=' + enc(start);
+};
+
+exports.search = function (q, start) {
+  return start === undefined ? 'search/?q=' + enc(q) : 'search/next/?q=' + enc(q) + '&start=' + enc(start);
+};
+
+exports.searchSummary = function (q, word, start) {
+  var url = 'search/summary/' + (start === undefined ? '' : 'next/') + '?q=' + enc(q);
+  if (word !== undefined) { url += '&w=' + enc(word); }
+  return start === undefined ? url : url + '&start=' + enc(start);
+};
+
+// A facet page: `author/?author=ada%20lovelace`; the next page adds `start`.
+exports.facet = function (kind, value, start) {
+  var param = exports.FACET_PARAM[kind] + '=' + enc(value);
+  return start === undefined ? kind + '/?' + param : kind + '/next/?' + param + '&start=' + enc(start);
+};
+
+// The index of a facet kind with counts: `authors/`, `keywords/`, ...
+exports.facetIndex = function (kind, start) {
+  return start === undefined ? kind + 's/' : kind + 's/next/?start=' + enc(start);
+};
+
+// The classifier tree one level below `classifier` ('' for the top), keeping a filter in progress.
+exports.classifierTree = function (classifier, filter) {
+  var params = [];
+  if (classifier) { params.push('classifier=' + enc(classifier)); }
+  if (filter && filter.length) { params.push('filter=' + enc(filter.join('|'))); }
+  return 'classifiers/' + (params.length ? '?' + params.join('&') : '');
+};
+
+// Projects having every classifier of `classifiers` (two or more; one is a plain facet page).
+exports.filter = function (classifiers, start) {
+  var url;
+  if (classifiers.length === 1) { return exports.facet('classifier', classifiers[0], start); }
+  url = 'filter/' + (start === undefined ? '' : 'next/') + '?classifier=' + enc(classifiers[0]) +
+    '&and=' + enc(classifiers.slice(1).join('|'));
+  return start === undefined ? url : url + '&start=' + enc(start);
+};

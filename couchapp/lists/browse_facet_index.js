@@ -1,0 +1,32 @@
+function (head, req) {
+  /*
+   * Every author, maintainer or keyword with its project count: browse_tallies
+   * [kind, value] at group_level 2, 100 a page (the rule asks for 101).
+   */
+  var page = require('lib/browse_page');
+  var rowsOf = require('lib/browse_rows');
+  var urls = require('lib/browse_urls');
+  var kind = String(req.query.kind), titles = {author: 'Authors', maintainer: 'Maintainers', keyword: 'Keywords'};
+  var rows = [], all, i, paged, data, resp;
+  if (!titles.hasOwnProperty(kind)) {
+    resp = page.notFound(this, req, 'No such index.');
+  } else {
+    all = rowsOf.readAll(getRow);
+    for (i = 0; i < all.length; i++) {
+      if (all[i].key[0] === kind && typeof all[i].key[1] === 'string') { rows.push(all[i]); }
+    }
+    paged = rowsOf.paginate(rows, 100, function (row) { return row.key[1]; });
+    data = {
+      kind: kind,
+      title: titles[kind],
+      entries: paged.rows.map(function (row) {
+        return {value: row.key[1], count: row.value, url: urls.facet(kind, row.key[1])};
+      }),
+      next_url: paged.next === undefined ? null : urls.facetIndex(kind, paged.next)
+    };
+    data.none = data.entries.length === 0;
+    resp = page.render(this, req, 'facet_index', data, titles[kind]);
+  }
+  start({code: resp.code, headers: resp.headers});
+  return resp.body;
+}

@@ -1,0 +1,20 @@
+function (head, req) {
+  /*
+   * /rss/updates.xml: the latest 100 releases, from the time line of
+   * browse_tallies read descending (project creations skipped).
+   */
+  var rss = require('lib/browse_rss');
+  var rowsOf = require('lib/browse_rows');
+  var urls = require('lib/browse_urls');
+  var rows = rowsOf.readAll(getRow), items = [], i, item, resp;
+  for (i = 0; i < rows.length && items.length < 100; i++) {
+    if (rows[i].key[1] !== 'release') { continue; }
+    item = rowsOf.fromEventKey(rows[i].key);
+    items.push({title: item.name + ' ' + item.version, path: item.release_url, description: item.summary,
+                time: item.upload_time});
+  }
+  resp = rss.feed(this, req, {title: 'PyPI recent updates', path: urls.home(), self: urls.updatesFeed(),
+                              description: 'Recent updates to the Python Package Index'}, items);
+  start({code: resp.code, headers: resp.headers});
+  return resp.body;
+}

@@ -1,0 +1,34 @@
+function (head, req) {
+  /*
+   * Search by name prefix over browse_projects. The rule starts the view at
+   * `q` (it cannot compute an end key), so the list stops at the first name
+   * that no longer starts with it. A query that is not a normalized name is
+   * redirected to its normalized form, the form the view's keys take.
+   */
+  var page = require('lib/browse_page');
+  var rowsOf = require('lib/browse_rows');
+  var urls = require('lib/browse_urls');
+  var query = require('lib/browse_query');
+  var names = require('lib/names');
+  var q = query.param(req, 'q'), prefix = names.normalize(q.replace(/^\s+|\s+$/g, ''));
+  var rows = rowsOf.readAll(getRow), matching = [], i, paged, data, resp;
+  if (q && prefix !== q) {
+    resp = page.redirect(req, prefix ? urls.search(prefix) : 'search/');
+  } else {
+    for (i = 0; prefix && i < rows.length && typeof rows[i].key === 'string' &&
+         rows[i].key.slice(0, prefix.length) === prefix; i++) {
+      matching.push(rows[i]);
+    }
+    paged = rowsOf.paginate(matching, 50, function (row) { return row.key; });
+    data = {
+      query: q,
+      projects: paged.rows.map(rowsOf.fromProjectsRow),
+      next_url: paged.next === undefined ? null : urls.search(prefix, paged.next),
+      summary_search_url: q ? urls.searchSummary(q) : null
+    };
+    data.none = Boolean(q) && data.projects.length === 0;
+    resp = page.render(this, req, 'search', data, q ? 'Projects named ' + q + '\u2026' : 'Search');
+  }
+  start({code: resp.code, headers: resp.headers});
+  return resp.body;
+}

@@ -1,0 +1,22 @@
+function (doc, req) {
+  /*
+   * /rss/project/<name>/releases.xml: the project's latest 40 releases by
+   * upload time, from the project document's release_history.
+   */
+  var rss = require('lib/browse_rss');
+  var page = require('lib/browse_page');
+  var urls = require('lib/browse_urls');
+  var dates = require('lib/browse_dates');
+  var history, items = [], i, summary;
+  if (!doc || doc.type !== 'project') { return page.notFound(this, req, 'No such project.'); }
+  summary = (doc.info || {}).summary;
+  history = (doc.release_history || []).filter(function (entry) { return entry.upload_time; });
+  history.sort(function (a, b) { return dates.newestFirst(a.upload_time, b.upload_time); });
+  for (i = 0; i < history.length && i < 40; i++) {
+    items.push({title: doc.name + ' ' + history[i].version, path: urls.release(doc._id, history[i].version),
+                description: summary, time: history[i].upload_time});
+  }
+  return rss.feed(this, req, {title: 'PyPI recent updates for ' + doc.name, path: urls.project(doc._id),
+                              self: urls.projectFeed(doc._id), description: 'Recent updates to the Python Package Index for ' + doc.name},
+                  items);
+}
