@@ -1,4 +1,8 @@
-from pypioncouch.render import render_description
+import pytest
+import readme_renderer.rst
+
+from pypioncouch.emulator import CAPTURED_PROJECTS, captured_payload
+from pypioncouch.render import render_description, render_rst
 
 
 def test_markdown_is_rendered_and_sanitized() -> None:
@@ -20,3 +24,16 @@ def test_broken_rst_falls_back_to_plain_text() -> None:
 def test_unknown_content_type_renders_as_text_and_empty_gives_none() -> None:
     assert "&lt;b&gt;" in render_description("<b>", "application/x-unknown")
     assert render_description("", "text/markdown") is None
+
+
+RST_SAMPLES = [
+    "Title\n=====\n\nA *para* with ``code`` and a `link <https://example.org>`_.\n\n.. code:: python\n\n   print(1)\n",
+    ":Author: me\n:Version: 1\n\nBody [#]_.\n\n.. [#] note\n",
+    "Broken `reference_\n\n.. image:: javascript:alert(1)\n",
+    ".. raw:: html\n\n   <script>x</script>\n",
+]
+
+
+@pytest.mark.parametrize("text", RST_SAMPLES + [captured_payload(n)["info"]["description"] or "" for n in CAPTURED_PROJECTS])
+def test_fast_rst_rendering_equals_readme_renderer(text: str) -> None:
+    assert render_rst(text) == readme_renderer.rst.render(text)

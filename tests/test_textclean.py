@@ -17,3 +17,10 @@ def test_valid_surrogate_pairs_are_joined_not_replaced() -> None:
 def test_clean_tree_caps_every_string_and_keeps_structure() -> None:
     tree = {"a": ["x" * 50, {"b": "\udcff"}], "n": 3, "none": None}
     assert clean_tree(tree, limit=10) == {"a": ["x" * 10, {"b": "\ufffd"}], "n": 3, "none": None}
+
+
+def test_needs_cleaning_spots_surrogates_and_long_strings() -> None:
+    from pypioncouch.textclean import needs_cleaning
+    assert not needs_cleaning({"a": ["ok", "fine"]}, limit=100)
+    assert needs_cleaning({"a": ["ok", json.loads('"\\udcff"')]}, limit=100)
+    assert needs_cleaning({"a": "x" * 200}, limit=100)

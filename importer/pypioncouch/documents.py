@@ -37,6 +37,7 @@ __all__ = [
     "MAX_FILES_PER_DOC",
     "MAX_DESCRIPTION_CHARS",
     "SCHEMA_VERSION",
+    "DescriptionRenderer",
 ]
 
 Document = dict[str, Any]
@@ -123,7 +124,8 @@ def build_project_documents(
     ``/pypi/<name>/<version>/json``) when the importer fetched them; the latest
     version's info always comes from the payload itself.
     """
-    payload = textclean.clean_tree(payload, limit=MAX_DESCRIPTION_CHARS)
+    if textclean.needs_cleaning(payload, MAX_DESCRIPTION_CHARS):
+        payload = textclean.clean_tree(payload, limit=MAX_DESCRIPTION_CHARS)
     info: ProjectInfo = payload.get("info") or {}
     name = normalize(info.get("name") or "")
     releases: dict[str, list[FileInfo]] = payload.get("releases") or {}
@@ -200,7 +202,9 @@ def _latest_files(release_docs: list[Document], latest: str | None) -> list[File
 def _bounded_info(info: ProjectInfo) -> tuple[dict[str, Any], bool]:
     """``info`` with ordinary fields capped (descriptions keep their own, larger cap)."""
     description = info.get("description")
-    bounded = textclean.clean_tree({k: v for k, v in info.items() if k != "description"})
+    bounded = {k: v for k, v in info.items() if k != "description"}
+    if textclean.needs_cleaning(bounded, textclean.MAX_FIELD_CHARS):
+        bounded = textclean.clean_tree(bounded)
     bounded["description"] = description
     truncated = bool(description) and len(description) >= MAX_DESCRIPTION_CHARS
     return bounded, truncated

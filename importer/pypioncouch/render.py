@@ -8,12 +8,21 @@ Rendering happens at import time, so the CouchApp only has to insert HTML.
 
 from __future__ import annotations
 
+import copy
+import functools
+import io
 import logging
 from email.message import Message
+from typing import Any
 
 import readme_renderer.markdown
 import readme_renderer.rst
 import readme_renderer.txt
+from docutils.core import publish_parts
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser
+from docutils.utils import SystemMessage
+from readme_renderer.clean import clean
 
 __all__ = ["render_description", "DEFAULT_CONTENT_TYPE"]
 
@@ -21,10 +30,40 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CONTENT_TYPE = "text/x-rst"
 
+@functools.cache
+def _rst_settings() -> Any:
+    """readme_renderer's docutils settings, built once.
+
+    ``readme_renderer.rst.render`` passes them as overrides, which makes docutils
+    build a new option parser on every call: a third of the time of rendering a
+    typical description. Same settings, same writer, same sanitizer, so the
+    output is identical (tests/test_render.py checks it on real descriptions).
+    """
+    settings = get_default_settings(Parser, readme_renderer.rst.Writer)
+    for key, value in readme_renderer.rst.SETTINGS.items():
+        setattr(settings, key, value)
+    settings.traceback = True  # what docutils sets for programmatic use: raise, never sys.exit()
+    return settings
+
+
+def render_rst(text: str) -> str | None:
+    """``readme_renderer.rst.render(text)``, faster: None when the markup does not render."""
+    settings = copy.copy(_rst_settings())
+    settings.warning_stream = io.StringIO()
+    writer = readme_renderer.rst.Writer()
+    writer.translator_class = readme_renderer.rst.ReadMeHTMLTranslator
+    try:
+        parts = publish_parts(text, writer=writer, settings=settings)
+    except SystemMessage:
+        return None
+    rendered = parts.get("docinfo", "") + parts.get("fragment", "")
+    return clean(rendered) if rendered else None
+
+
 _RENDERERS = {
-    "text/plain": readme_renderer.txt,
-    "text/x-rst": readme_renderer.rst,
-    "text/markdown": readme_renderer.markdown,
+    "text/plain": readme_renderer.txt.render,
+    "text/x-rst": render_rst,
+    "text/markdown": readme_renderer.markdown.render,
 }
 
 
@@ -40,13 +79,49 @@ def render_description(text: str | None, content_type: str | None) -> str | None
     if not text:
         return None
     mime, params = _parse_content_type(content_type or DEFAULT_CONTENT_TYPE)
-    renderer = _RENDERERS.get(mime, readme_renderer.txt)
-    options = {"variant": params["variant"]} if renderer is readme_renderer.markdown and "variant" in params else {}
+    renderer = _RENDERERS.get(mime, readme_renderer.txt.render)
+    options = {"variant": params["variant"]} if mime == "text/markdown" and "variant" in params else {}
     try:
-        rendered = renderer.render(text, **options)
+        rendered = renderer(text, **options)
     except Exception as exc:  # readme_renderer raises assorted errors on broken markup
         log.warning("rendering a %s description failed (%s: %s): showing it as plain text", mime, type(exc).__name__, exc)
         rendered = None
     if rendered is None:
         rendered = readme_renderer.txt.render(text)
     return rendered
+
+
+class RenderPool:
+    """Descriptions rendered in other processes.
+
+    Rendering is most of the importer's CPU time; in the importing process it
+    would hold the GIL against the threads that fetch and write, and those stall
+    (each HTTP request takes many small steps, each waiting for the GIL). In a
+    process pool it runs beside them; a worker thread waits for its result with
+    the GIL released. Usable as the ``renderer`` of ``build_project_documents``.
+    """
+
+    def __init__(self, processes: int = 1) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork, not spawn/forkserver: those re-run the caller's __main__ in each child, which
+        # breaks any script that calls import_all() without an `if __name__ == "__main__"` guard.
+        # The processes are started here, before the importer starts its threads.
+        self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
+        for ready in [self.pool.submit(len, "") for _ in range(processes)]:
+            ready.result()
+
+    def __call__(self, text: str | None, content_type: str | None) -> str | None:
+        if not text:
+            return None
+        return self.pool.submit(render_description, text, content_type).result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "RenderPool":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from .couch import Database
-from .documents import Document, ProjectDocuments, build_project_documents
+from .documents import DescriptionRenderer, Document, ProjectDocuments, build_project_documents
 from .names import InvalidProjectName, normalize
+from .render import render_description
 from .state import error_document, error_id
 from .upstream import JsonApi, UpstreamError
 
@@ -74,7 +75,8 @@ class ProjectSync:
 
     def __init__(self, db: Database, api: JsonApi, *, workers: int = 8, batch_size: int = 100,
                  resume: bool = False, release_metadata: bool = False,
-                 attachments: AttachmentMaker | None = None, on_progress: Callable[[int], None] | None = None) -> None:
+                 attachments: AttachmentMaker | None = None, on_progress: Callable[[int], None] | None = None,
+                 renderer: DescriptionRenderer = render_description) -> None:
         self.db = db
         self.api = api
         self.workers = workers
@@ -83,6 +85,7 @@ class ProjectSync:
         self.release_metadata = release_metadata
         self.attachments = attachments
         self.on_progress = on_progress or (lambda n: None)
+        self.renderer = renderer
 
     def run(self, todo: dict[str, int], *, skip_current: bool = False, report: SyncReport | None = None) -> SyncReport:
         report = report or SyncReport()
@@ -135,7 +138,7 @@ class ProjectSync:
             if payload is None:
                 return _Fetched(name, pid, serial, gone=True)
             infos = self._release_infos(name, payload) if self.release_metadata else None
-            documents = build_project_documents(payload, release_infos=infos)
+            documents = build_project_documents(payload, release_infos=infos, renderer=self.renderer)
             if documents.name != pid:
                 log.info("%s is now %s upstream", pid, documents.name)
             return _Fetched(name, documents.name, serial, documents=documents)

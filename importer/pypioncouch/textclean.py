@@ -8,9 +8,11 @@ character or a truncation, never a failed write.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-__all__ = ["clean_text", "clean_tree", "truncate", "MAX_FIELD_CHARS"]
+
+__all__ = ["clean_text", "clean_tree", "truncate", "MAX_FIELD_CHARS", "needs_cleaning"]
 
 # A cap for ordinary fields (summaries, names, URLs): PyPI's own limits are far
 # below this; it only guards documents against absurd metadata.
@@ -42,3 +44,20 @@ def clean_tree(value: Any, limit: int = MAX_FIELD_CHARS) -> Any:
     if isinstance(value, dict):
         return {clean_text(str(k)): clean_tree(v, limit) for k, v in value.items()}
     return value
+
+
+def needs_cleaning(value: Any, limit: int) -> bool:
+    """Whether ``clean_tree(value, limit)`` would change anything, found at C speed.
+
+    Most payloads are clean: one JSON encoding tells whether any string holds a
+    lone surrogate, and no string can exceed ``limit`` when the whole encoding
+    is shorter than it.
+    """
+    encoded = json.dumps(value, ensure_ascii=False)
+    if len(encoded) > limit:
+        return True
+    try:
+        encoded.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

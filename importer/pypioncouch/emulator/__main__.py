@@ -33,9 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
     parser.add_argument("--rewrite-file-urls", action="store_true",
                         help="point captured files' URLs at the emulator too")
+    parser.add_argument("--cache-payloads", action="store_true",
+                        help="build each JSON payload once, all of them before serving (benchmarks)")
     args = parser.parse_args(argv)
     server = EmulatorServer(build(args), port=args.port, page_size=args.page_size,
-                            rewrite_file_urls=args.rewrite_file_urls)
+                            rewrite_file_urls=args.rewrite_file_urls, cache_payloads=args.cache_payloads)
+    if args.cache_payloads:
+        server.prewarm()
     print(server.url, flush=True)
     try:
         server.serve_forever()

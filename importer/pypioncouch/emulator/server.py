@@ -41,8 +41,11 @@ class EmulatorServer:
     """A fake PyPI on loopback.  Use as a context manager, or call start()/stop()."""
 
     def __init__(self, dataset: Dataset, *, port: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
-                 rewrite_file_urls: bool = False) -> None:
+                 rewrite_file_urls: bool = False, cache_payloads: bool = False) -> None:
         self.dataset = dataset
+        # Benchmarks measure the importer, not the emulator: with the cache, a project's JSON is
+        # built once per serial (PyPI's CDN serves it prebuilt too).
+        self._payload_cache: dict[tuple[str, int], bytes] | None = {} if cache_payloads else None
         self.faults = Faults()
         self.requests_log: list[LoggedRequest] = []
         self.xmlrpc = XmlRpcApi(dataset, page_size)
@@ -86,6 +89,22 @@ class EmulatorServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def prewarm(self) -> None:
+        """Build every project's JSON API payload now (needs ``cache_payloads=True``)."""
+        for project in self.dataset:
+            self._project_json(project)
+
+    def _project_json(self, project: Project) -> Response:
+        key = (project.normalized, project.last_serial)
+        cached = self._payload_cache.get(key) if self._payload_cache is not None else None
+        if cached is None:
+            with self.dataset.lock:
+                response = _json_response(json_api_project(project, self.urls), project)
+            if self._payload_cache is not None and response.status == 200:
+                self._payload_cache[key] = response.body
+            return response
+        return Response(200, cached, "application/json", {"X-PyPI-Last-Serial": str(project.last_serial)})
 
     def clear_log(self) -> None:
         self.requests_log.clear()
@@ -147,8 +166,7 @@ class EmulatorServer:
             return redirect
         with self.dataset.lock:
             project = self._project(groups["name"], stale)
-            payload = json_api_project(project, self.urls) if project is not None else None
-        return _json_response(payload, project)
+        return self._project_json(project) if project is not None else _json_response(None, None)
 
     def _json_release(self, path: str, groups: dict[str, str], accept: str | None, query: str,
                       stale: bool) -> Response:
