@@ -11,13 +11,15 @@ complete up to moves only after every document it covers is written.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import Any, Callable, Iterable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 from .couch import Database, DatabaseURL, parse_database_url
+from .documents import DescriptionRenderer
 from .filters import AllowList, ProjectFilter, allows, load_plugin_filters
 from .names import InvalidProjectName, normalize
 from .progress import Progress
+from .render import RenderPool, render_description
 from .state import ImportState, StateStore
 from .sync import AttachmentMaker, ProjectSync, SyncReport
 from .upstream import HttpClient, JsonApi, RetryPolicy, connect
@@ -50,6 +52,7 @@ class XmlRpcImporter:
         attachments: AttachmentMaker | None | str = "default",
         filters: list[ProjectFilter] | None = None,
         mirror_files: Iterable[str] | None = None,
+        render_processes: int = 1,
     ) -> None:
         self.location = parse_database_url(couch_url) if isinstance(couch_url, str) else couch_url
         self.db = Database(self.location)
@@ -66,6 +69,7 @@ class XmlRpcImporter:
         self.release_metadata = release_metadata
         self.progress = progress
         self.attachments = _default_attachments(self.location) if attachments == "default" else attachments
+        self.render_processes = render_processes
 
     def __repr__(self) -> str:
         return f"XmlRpcImporter({str(self.location)!r}, index_url={self.index_url!r})"
@@ -79,8 +83,8 @@ class XmlRpcImporter:
         serial = self.index.last_serial()  # taken first: nothing can fall between it and the listing
         listing = self._allowed(self.index.all_projects())
         self.state.begin(state, "fullimport", serial, self.index_url)
-        with Progress("import", total=len(listing), enabled=self.progress) as bar:
-            report = self._sync(state, bar.advance).run(listing, skip_current=True)
+        with Progress("import", total=len(listing), enabled=self.progress) as bar, self._renderer(len(listing)) as renderer:
+            report = self._sync(state, bar.advance, renderer).run(listing, skip_current=True)
         self._remove_missing(listing, report)
         self._finish(state, serial, report)
         return report
@@ -97,8 +101,8 @@ class XmlRpcImporter:
         if not todo and changes.complete_listing is None and changes.last_serial == state.last_serial:
             return SyncReport()
         self.state.begin(state, "update", changes.last_serial, self.index_url)
-        with Progress("update", total=len(todo), enabled=self.progress) as bar:
-            report = self._sync(state, bar.advance).run(todo)
+        with Progress("update", total=len(todo), enabled=self.progress) as bar, self._renderer(len(todo)) as renderer:
+            report = self._sync(state, bar.advance, renderer).run(todo)
         if changes.complete_listing is not None:
             self._remove_missing(self._allowed(changes.complete_listing), report)
         self._finish(state, changes.last_serial, report)
@@ -106,10 +110,19 @@ class XmlRpcImporter:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _sync(self, state: ImportState, on_progress: Callable[[int], None]) -> ProjectSync:
+    def _sync(self, state: ImportState, on_progress: Callable[[int], None], renderer: DescriptionRenderer) -> ProjectSync:
         return ProjectSync(self.db, self.api, workers=self.workers, batch_size=self.batch_size,
                            resume=state.interrupted, release_metadata=self.release_metadata,
-                           attachments=self.attachments, on_progress=on_progress)
+                           attachments=self.attachments, on_progress=on_progress, renderer=renderer)
+
+    @contextmanager
+    def _renderer(self, projects: int) -> Iterator[DescriptionRenderer]:
+        """Render in other processes when there is enough to render to pay for starting them."""
+        if self.render_processes < 1 or projects < 50:
+            yield render_description
+            return
+        with RenderPool(self.render_processes) as pool:
+            yield pool
 
     def _allowed(self, projects: dict[str, int]) -> dict[str, int]:
         allowed = {}
