@@ -22,7 +22,7 @@ function peopleNamed(name, email) {
   if (foldText(name)) { return [String(name).replace(/\s+/g, ' ').replace(/^ | $/g, '')]; }
   parts = String(email || '').split(',');
   for (i = 0; i < parts.length; i++) {
-    part = parts[i].split('<')[0].replace(/["']/g, '').replace(/\s+/g, ' ').replace(/^ | $/g, '');
+    part = parts[i].slice(0, parts[i].lastIndexOf('<')).replace(/["']/g, '').replace(/\s+/g, ' ').replace(/^ | $/g, '');
     if (part && part.indexOf('@') === -1 && parts[i].indexOf('<') !== -1) { people.push(part); }
   }
   return people;
