@@ -77,3 +77,11 @@ def test_errors_after_retries_name_the_request(emu) -> None:
     emu.faults.add("/pypi/x/json", status=500)
     with pytest.raises(UpstreamError, match=r"/pypi/x/json: HTTP 500 after 2 attempts"):
         JsonApi(HttpClient(emu.url, FAST)).project("x")
+
+
+def test_every_upstream_request_is_counted_once(emu) -> None:
+    http = HttpClient(emu.url, FAST)
+    index = connect(http)
+    index.changes_since(emu.dataset.last_serial)
+    JsonApi(http).project(sorted(p.name for p in emu.dataset)[0])
+    assert http.requests_made == len(emu.requests_log) == 2

@@ -40,12 +40,21 @@ class RetryPolicy:
 class HttpClient:
     """A requests session per thread (sessions are not thread-safe), sharing one retry policy."""
 
-    def __init__(self, base_url: str, policy: RetryPolicy | None = None) -> None:
+    def __init__(self, base_url: str, policy: RetryPolicy | None = None, *, _counter: list[int] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.policy = policy or RetryPolicy()
         self._local = threading.local()
-        self.requests_made = 0
+        self._counter = _counter if _counter is not None else [0]
         self._count_lock = threading.Lock()
+
+    @property
+    def requests_made(self) -> int:
+        """Requests sent by this client and every client made from it with ``with_policy``."""
+        return self._counter[0]
+
+    def with_policy(self, policy: RetryPolicy) -> "HttpClient":
+        """A client for the same upstream with other retries, counting into the same total."""
+        return HttpClient(self.base_url, policy, _counter=self._counter)
 
     @property
     def session(self) -> requests.Session:
@@ -64,7 +73,7 @@ class HttpClient:
             retry_after = None
             try:
                 with self._count_lock:
-                    self.requests_made += 1
+                    self._counter[0] += 1
                 response = self.session.request(method, url, timeout=self.policy.timeout, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 problem = f"{type(exc).__name__}"

@@ -22,7 +22,7 @@ class FallbackIndex:
 
     def __init__(self, http: HttpClient) -> None:
         # Fail over quickly: an index without XML-RPC refuses at once or times out.
-        quick = HttpClient(http.base_url, RetryPolicy(attempts=2, backoff=0.2, timeout=http.policy.timeout))
+        quick = http.with_policy(RetryPolicy(attempts=2, backoff=0.2, timeout=http.policy.timeout))
         self.primary: Index = XmlRpcIndex(quick)
         self.fallback: Index = SimpleJsonIndex(http)
         self.chosen: Index | None = None
