@@ -4,8 +4,13 @@
  */
 function enc(value) { return encodeURIComponent(String(value)); }
 
-// Facet kinds and the query parameter that names the value on their pages.
-exports.FACET_PARAM = {author: 'author', maintainer: 'maintainer', keyword: 'keyword', classifier: 'classifier'};
+/*
+ * Facet kinds. Their pages name the value `name`: PouchDB Server's rewriter
+ * replaces any rule query value equal to a bound parameter's name (not only
+ * `:name` ones), so no parameter may be called like a literal of the rules
+ * ("author", "classifier", "true", ...).
+ */
+exports.FACETS = {author: true, maintainer: true, keyword: true, classifier: true};
 
 exports.home = function () { return './'; };
 exports.project = function (name) { return 'project/' + enc(name) + '/'; };
@@ -29,9 +34,9 @@ exports.searchSummary = function (q, word, start) {
   return start === undefined ? url : url + '&start=' + enc(start);
 };
 
-// A facet page: `author/?author=ada%20lovelace`; the next page adds `start`.
+// A facet page: `author/?name=ada%20lovelace`; the next page adds `start`.
 exports.facet = function (kind, value, start) {
-  var param = exports.FACET_PARAM[kind] + '=' + enc(value);
+  var param = 'name=' + enc(value);
   return start === undefined ? kind + '/?' + param : kind + '/next/?' + param + '&start=' + enc(start);
 };
 
@@ -43,7 +48,7 @@ exports.facetIndex = function (kind, start) {
 // The classifier tree one level below `classifier` ('' for the top), keeping a filter in progress.
 exports.classifierTree = function (classifier, filter) {
   var params = [];
-  if (classifier) { params.push('classifier=' + enc(classifier)); }
+  if (classifier) { params.push('under=' + enc(classifier)); }
   if (filter && filter.length) { params.push('filter=' + enc(filter.join('|'))); }
   return 'classifiers/' + (params.length ? '?' + params.join('&') : '');
 };
@@ -52,7 +57,7 @@ exports.classifierTree = function (classifier, filter) {
 exports.filter = function (classifiers, start) {
   var url;
   if (classifiers.length === 1) { return exports.facet('classifier', classifiers[0], start); }
-  url = 'filter/' + (start === undefined ? '' : 'next/') + '?classifier=' + enc(classifiers[0]) +
+  url = 'filter/' + (start === undefined ? '' : 'next/') + '?name=' + enc(classifiers[0]) +
     '&and=' + enc(classifiers.slice(1).join('|'));
   return start === undefined ? url : url + '&start=' + enc(start);
 };

@@ -1,8 +1,8 @@
 function (head, req) {
   /*
-   * The classifier tree, one level at a time: the children of `classifier`
+   * The classifier tree, one level at a time: the children of `under`
    * (the top level without it) with their project counts, from browse_tallies
-   * ["classifier", level] at group_level 2. The rule starts at `classifier`,
+   * ["classifier", level] at group_level 2. The rule starts at `under`,
    * whose descendants follow it in key order; the list keeps the direct
    * children. `filter` carries classifiers already chosen, so each child can
    * be added to them (projects having all at once).
@@ -12,7 +12,7 @@ function (head, req) {
   var urls = require('lib/browse_urls');
   var query = require('lib/browse_query');
   var index = require('lib/browse_index');
-  var raw = query.param(req, 'classifier'), current = index.classifierLevels(raw).pop() || '';
+  var raw = query.param(req, 'under'), current = index.classifierLevels(raw).pop() || '';
   var filter = query.listParam(req, 'filter'), prefix = current ? current + ' :: ' : '';
   var rows = rowsOf.readAll(getRow), children = [], byName = {}, i, name, rest, child, own = 0, data, resp;
   for (i = 0; i < rows.length; i++) {

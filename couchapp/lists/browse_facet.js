@@ -10,9 +10,9 @@ function (head, req) {
   var urls = require('lib/browse_urls');
   var query = require('lib/browse_query');
   var index = require('lib/browse_index');
-  var kind = String(req.query.kind), param = urls.FACET_PARAM[kind];
-  var raw = param ? query.param(req, param) : '', value, rows, matching = [], i, paged, data, resp, label;
-  if (!param) {
+  var kind = String(req.query.kind), known = urls.FACETS.hasOwnProperty(kind);
+  var raw = known ? query.param(req, 'name') : '', value, rows, matching = [], i, paged, data, resp, label;
+  if (!known) {
     resp = page.notFound(this, req, 'No such listing.');
   } else {
     value = kind === 'classifier' ? index.classifierLevels(raw).pop() || '' : index.foldText(raw);

@@ -12,7 +12,7 @@ function (head, req) {
   var query = require('lib/browse_query');
   var index = require('lib/browse_index');
   var SCAN = 200;
-  var first = query.param(req, 'classifier'), others = query.listParam(req, 'and');
+  var first = query.param(req, 'name'), others = query.listParam(req, 'and');
   var wanted = [first].concat(others), rows, scanned, matching = [], i, data, resp;
 
   function levelsOf(doc) {

@@ -118,7 +118,7 @@ def _context(doc: dict[str, Any], site_url: str) -> dict[str, Any]:
         "license_url": f"https://spdx.org/licenses/{license_expression}" if _SPDX_ID.match(license_expression) else None,
         "authors": people_named(info.get("author"), info.get("author_email")),
         "maintainers": people_named(info.get("maintainer"), info.get("maintainer_email")),
-        "classifiers": [{"name": c, "url": f"{site_url}classifier/?classifier={quote(str(c), safe='')}"}
+        "classifiers": [{"name": c, "url": f"{site_url}classifier/?name={quote(str(c), safe='')}"}
                         for c in doc.get("classifiers") or []],
         "releases": [{"version": entry["version"], "created": _day(entry["upload_time"]),
                       "url": f"{site_url}project/{project_path}/{quote(str(entry['version']), safe='')}/"}
