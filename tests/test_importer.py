@@ -172,3 +172,21 @@ def test_json_simple_index_serves_when_xmlrpc_is_gone(db: Database, start_emulat
     assert content_differences(without_state(strip_release_info(database_content(db))),
                                strip_release_info(expected_content(emu))) == []
     assert len(report.removed_projects) == 1
+
+
+def test_feed_attachments_are_stored_and_do_not_cause_rewrites(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=4, seed=13)
+    emu = start_emulator(dataset)
+    XmlRpcImporter(db.location, index_url=emu.url).import_all()  # default: OPML and DOAP attached
+    pid = sorted(p.normalized for p in dataset)[0]
+    attachments = db.get(pid)["_attachments"]
+    assert set(attachments) == {"feeds.opml", "doap.rdf"}
+    opml = db.session.get(db.doc_url(pid) + "/feeds.opml", timeout=10)
+    assert opml.status_code == 200 and "<opml" in opml.text
+    before = revisions(db)
+    XmlRpcImporter(db.location, index_url=emu.url).import_all()
+    other = sorted(p.name for p in dataset)[1]
+    dataset.add_release(other, "12.0")
+    XmlRpcImporter(db.location, index_url=emu.url).update()
+    after = revisions(db)
+    assert before[pid] == after[pid]
