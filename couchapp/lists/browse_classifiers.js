@@ -46,7 +46,8 @@ function (head, req) {
       top_url: urls.classifierTree('', filter),
       filter: filter.map(function (c) { return {name: c}; }),
       filter_url: filter.length > 1 ? urls.filter(filter) : (filter.length ? urls.facet('classifier', filter[0]) : null),
-      children: children
+      children: children,
+      noindex: filter.length > 0  // filters combine without end: not for crawlers
     };
     resp = page.render(this, req, 'classifiers', data, current ? current : 'Classifiers');
   }

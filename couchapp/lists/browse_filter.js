@@ -44,6 +44,7 @@ function (head, req) {
         var rest = wanted.slice(0, n).concat(wanted.slice(n + 1));
         return {name: c, url: urls.facet('classifier', c), remove_url: rest.length ? urls.filter(rest) : urls.classifierTree('')};
       }),
+      noindex: true,  // filters combine without end: not for crawlers
       add_url: urls.classifierTree('', wanted),
       projects: matching.map(rowsOf.fromFacetRow),
       next_url: rows.length > SCAN ? urls.filter(wanted, rows[SCAN].key[2]) : null

@@ -15,6 +15,7 @@ class Link:
     href: str
     url: str  # absolute, resolved against <base href>
     text: str
+    rel: str = ""
 
 
 @dataclass
@@ -39,7 +40,7 @@ class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.base: str | None = None
-        self.anchors: list[list[str]] = []  # [href, text]
+        self.anchors: list[list[str]] = []  # [href, text, rel]
         self.open_anchor: list[str] | None = None
         self.text: list[str] = []
         self.stylesheets: list[str] = []
@@ -51,7 +52,7 @@ class _Reader(HTMLParser):
         if tag == "base" and self.base is None:
             self.base = attributes.get("href")
         elif tag == "a" and "href" in attributes:
-            self.open_anchor = [attributes["href"], ""]
+            self.open_anchor = [attributes["href"], "", attributes.get("rel", "")]
             self.anchors.append(self.open_anchor)
         elif tag == "link" and attributes.get("rel") == "stylesheet":
             self.stylesheets.append(attributes.get("href", ""))
@@ -81,7 +82,7 @@ def read(response: requests.Response) -> Page:
     return Page(
         url=response.url, status=response.status_code, html=response.text,
         text=" ".join(" ".join(reader.text).split()),
-        links=[Link(href, urljoin(base, href), " ".join(text.split())) for href, text in reader.anchors],
+        links=[Link(href, urljoin(base, href), " ".join(text.split()), rel) for href, text, rel in reader.anchors],
         stylesheets=[urljoin(base, href) for href in reader.stylesheets],
         feeds=[urljoin(base, href) for href in reader.feeds],
     )
