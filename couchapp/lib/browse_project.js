@@ -59,6 +59,14 @@ function classifierGroups(classifiers) {
   return groups;
 }
 
+// 1003 -> "1.0 kB", as PyPI shows sizes.
+function sizeText(size) {
+  var units = ['bytes', 'kB', 'MB', 'GB'], n = Number(size), i = 0;
+  if (!(n >= 0)) { return ''; }
+  while (n >= 1000 && i < units.length - 1) { n /= 1000; i++; }
+  return i === 0 ? n + ' bytes' : n.toFixed(1) + ' ' + units[i];
+}
+
 function fileEntry(file) {
   var digests = file.digests || {};
   return {
@@ -66,6 +74,7 @@ function fileEntry(file) {
     href: links.safeHref(file.url),
     url: text(file.url),
     size: file.size,
+    size_text: sizeText(file.size),
     packagetype: text(file.packagetype),
     python_version: text(file.python_version),
     requires_python: text(file.requires_python),
@@ -111,7 +120,8 @@ exports.build = function (doc) {
     links: projectLinks(info),
     releases: (doc.release_history || []).slice().reverse().map(function (entry) {
       return {version: text(entry.version), url: urls.release(doc._id, entry.version), day: dates.day(entry.upload_time),
-              yanked: Boolean(entry.yanked), files: entry.files, latest: entry.version === doc.latest_version};
+              yanked: Boolean(entry.yanked), files: entry.files, files_text: entry.files === 1 ? '1 file' : entry.files + ' files',
+              latest: entry.version === doc.latest_version};
     }),
     files: latestFiles.map(fileEntry),
     more_files: latestFileCount(doc) > latestFiles.length,

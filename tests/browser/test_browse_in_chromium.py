@@ -1,0 +1,91 @@
+"""A person browsing the mirror in Chromium: home page, search, classifier, author and
+keyword to a project, its description and release history, all projects page by page.
+Screenshots go to tests/artifacts/browser/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from pypioncouch.couch import Database
+from tests.browser.conftest import save_screenshot
+from tests.conftest import rewrite_url
+from tests.couchapp.browse_data import site_db  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def click(driver, text: str) -> None:
+    driver.find_element(By.PARTIAL_LINK_TEXT, text).click()
+
+
+def heading(driver) -> str:
+    return driver.find_element(By.TAG_NAME, "h1").text
+
+
+def test_home_search_and_project_page(browser, screenshots: Path, site_db: Database) -> None:
+    browser.get(rewrite_url(site_db, ""))
+    assert "Find, install and publish Python packages" in heading(browser)
+    assert "projects" in browser.find_element(By.CLASS_NAME, "counts").text
+    save_screenshot(browser, screenshots, "home")
+    box = browser.find_element(By.NAME, "q")
+    box.send_keys("Alpha_T")
+    box.submit()
+    assert "alpha-t" in heading(browser)  # redirected to the normalized prefix
+    click(browser, "Alpha-Tool")
+    assert heading(browser).startswith("Alpha-Tool")
+    assert "The Alpha-Tool project." in browser.find_element(By.ID, "description").text
+    history = browser.find_element(By.ID, "history").text
+    assert history.index("1.0") < history.index("0.9")
+    assert "alpha-tool-1.0.tar.gz" in browser.find_element(By.ID, "files").text
+    save_screenshot(browser, screenshots, "project")
+
+
+def test_summary_search_from_the_search_box(browser, site_db: Database) -> None:
+    browser.get(rewrite_url(site_db, ""))
+    browser.find_element(By.NAME, "q").send_keys("compiler humans")
+    browser.find_element(By.XPATH, "//button[contains(., 'Search summaries')]").click()
+    assert "compiler humans" in heading(browser)
+    assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.projects .name")] == ["gamma"]
+
+
+def test_classifier_author_and_keyword_lead_to_projects(browser, screenshots: Path, site_db: Database) -> None:
+    browser.get(rewrite_url(site_db, ""))
+    click(browser, "Classifiers")
+    click(browser, "Framework")  # the top-level entry lists Framework's projects
+    browser.back()
+    browser.find_element(By.XPATH, "//li[a[normalize-space()='Framework']]/a[contains(., 'subclassifiers')]").click()
+    assert heading(browser) == "Framework"
+    save_screenshot(browser, screenshots, "classifiers")
+    click(browser, "Django")
+    assert "Framework :: Django" in heading(browser)
+    click(browser, "beta")
+    assert heading(browser).startswith("beta")
+    browser.find_element(By.LINK_TEXT, "ada lovelace").click()
+    names = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.projects .name")]
+    assert names == ["Alpha-Tool", "beta"]  # "Ada  Lovelace" and "ada lovelace" meet under one key
+    click(browser, "Alpha-Tool")
+    browser.find_element(By.LINK_TEXT, "HTTP").click()
+    assert "http" in heading(browser).lower()
+    assert "Alpha-Tool" in [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.projects .name")]
+    save_screenshot(browser, screenshots, "keyword")
+
+
+def test_all_projects_page_by_page(browser, screenshots: Path, site_db: Database) -> None:
+    browser.get(rewrite_url(site_db, ""))
+    click(browser, "Projects")
+    seen: list[str] = []
+    pages = 0
+    while True:
+        pages += 1
+        seen += [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.projects .name")]
+        if pages == 1:
+            save_screenshot(browser, screenshots, "all-projects")
+        nexts = browser.find_elements(By.CSS_SELECTOR, "a[rel~=next]")
+        if not nexts:
+            break
+        nexts[0].click()
+    total = len(site_db.view("pypi", "browse_projects")["rows"])
+    assert pages == -(-total // 50) and len(seen) == total and len(set(seen)) == total
