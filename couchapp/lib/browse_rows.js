@@ -18,11 +18,6 @@ exports.project = function (id, display, version, summary) {
   };
 };
 
-// A row of browse_projects: key id, value [display, version, summary].
-exports.fromProjectsRow = function (row) {
-  return exports.project(row.key, row.value[0], row.value[1], row.value[2]);
-};
-
 // A row of browse_facets: key [kind, value, id], value [value, label, display, version, summary].
 exports.fromFacetRow = function (row) {
   return exports.project(row.key[2], row.value[2], row.value[3], row.value[4]);

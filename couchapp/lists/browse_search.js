@@ -1,8 +1,8 @@
 function (head, req) {
   /*
-   * Search by name prefix over browse_projects. The rule starts the view at
-   * `q` (it cannot compute an end key), so the list stops at the first name
-   * that no longer starts with it. A query that is not a normalized name is
+   * Search by name prefix over browse_facets ["project", name]. The rule
+   * starts the view at `q` (it cannot compute an end key for a prefix), so the
+   * list stops at the first name that no longer starts with it. A query that is not a normalized name is
    * redirected to its normalized form, the form the view's keys take.
    */
   var page = require('lib/browse_page');
@@ -15,14 +15,13 @@ function (head, req) {
   if (q && prefix !== q) {
     resp = page.redirect(req, prefix ? urls.search(prefix) : 'search/');
   } else {
-    for (i = 0; prefix && i < rows.length && typeof rows[i].key === 'string' &&
-         rows[i].key.slice(0, prefix.length) === prefix; i++) {
-      matching.push(rows[i]);
+    for (i = 0; prefix && i < rows.length && String(rows[i].value[0]).slice(0, prefix.length) === prefix; i++) {
+      if (rows[i].key[1] === rows[i].value[0]) { matching.push(rows[i]); }  // not another form (PouchDB Server)
     }
-    paged = rowsOf.paginate(matching, 50, function (row) { return row.key; });
+    paged = rowsOf.paginate(matching, 50, function (row) { return row.key[1]; });
     data = {
       query: q,
-      projects: paged.rows.map(rowsOf.fromProjectsRow),
+      projects: paged.rows.map(rowsOf.fromFacetRow),
       next_url: paged.next === undefined ? null : urls.search(prefix, paged.next),
       summary_search_url: q ? urls.searchSummary(q) : null
     };

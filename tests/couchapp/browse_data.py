@@ -70,6 +70,12 @@ def browse_database(server_url: str, payloads: list[dict[str, Any]]) -> Database
     return db
 
 
+def project_ids(db: Database) -> set[str]:
+    """Every project document's id, read from _all_docs (not from the views under test)."""
+    return {row["id"] for row in db.iter_all_docs() if "/" not in row["id"] and ":" not in row["id"]
+            and not row["id"].startswith("_")}
+
+
 def drop(db: Database) -> None:
     db.request("DELETE", db.url, what="drop test database", ok=(200, 202, 404))
 

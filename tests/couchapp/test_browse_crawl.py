@@ -12,7 +12,7 @@ import requests
 
 from pypioncouch.couch import Database
 from tests.conftest import rewrite_url
-from tests.couchapp.browse_data import site_db  # noqa: F401  (fixture)
+from tests.couchapp.browse_data import project_ids, site_db  # noqa: F401  (fixture)
 from tests.couchapp.html_page import read
 
 MAX_PAGES = 1500
@@ -41,6 +41,6 @@ def test_every_link_from_the_home_page_resolves(site_db: Database) -> None:
                     queue.append((target, follow_target))
     assert not failures, failures[:20]
     assert visited < MAX_PAGES, "the walk did not finish"
-    projects = {row["id"] for row in site_db.view("pypi", "browse_projects")["rows"]}
+    projects = project_ids(site_db)
     reached = {url[len(root) + len("project/"):].split("/")[0] for url in seen if url.startswith(root + "project/")}
     assert projects <= {unquote(name) for name in reached}

@@ -1,8 +1,11 @@
 function (doc) {
   /*
    * Projects by facet, for listings: [kind, value, project] -> [value, label,
-   * display name, version, summary], kind one of author, maintainer, keyword,
-   * classifier (every level of its `::` hierarchy) and word (of the summary).
+   * display name, version, summary], kind one of project (value: the name;
+   * all projects by name), author, maintainer, keyword, classifier (every
+   * level of its `::` hierarchy) and word (of the summary). One view for all:
+   * views are built in one pass over every document each, and that pass is
+   * most of their cost.
    * Map only (no reduce): PouchDB Server reads the rule's "reduce": "false"
    * as true, so a listing view must not have one; counts are in browse_tallies.
    * The value comes from a URL through the rewriter, which JSON-parses it on
@@ -13,7 +16,7 @@ function (doc) {
   var facets, words, summary, i, j, forms;
   if (doc.type !== 'project') { return; }
   summary = shortSummary((doc.info || {}).summary);
-  facets = projectFacets(doc);
+  facets = [['project', doc._id, doc.name]].concat(projectFacets(doc));
   words = summaryWords((doc.info || {}).summary);
   for (i = 0; i < words.length; i++) { facets.push(['word', words[i], '']); }
   for (i = 0; i < facets.length; i++) {
