@@ -90,10 +90,16 @@ def app_paths(names: list[str], versions: dict[str, str]) -> list[str]:
     return sorted(paths)
 
 
-def served(db: Database, path: str, accept: str) -> tuple[int, str, bytes]:
+def served(db: Database, path: str, accept: str, *, nodes: tuple[Database, ...] = ()) -> tuple[int, str, bytes]:
+    """Status, type and body of a CouchApp page. The address of each of ``nodes`` in the body reads
+    ``http://NODE``: feeds link absolutely to the node serving them, and the feed attachments the
+    importer rendered link to the origin; everything else compares byte for byte."""
     response = requests.get(f"{db.url}/_design/pypi/_rewrite{path}", headers={"Accept": accept},
                             timeout=TIMEOUT, allow_redirects=False)
-    return response.status_code, response.headers.get("Content-Type", ""), response.content
+    body = response.content
+    for node in nodes:
+        body = body.replace(node.location.server.encode(), b"http://NODE")
+    return response.status_code, response.headers.get("Content-Type", ""), body
 
 
 def documents(db: Database) -> dict[str, dict[str, Any]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,12 +35,20 @@ def assert_serves_the_same(origin: Database, mirror: Database, names: list[str],
     paths = app_paths(names, latest_versions(origin, names)) + (["/simple/"] if whole else [])
     for path in paths:
         for accept in ACCEPTS:
-            assert served(mirror, path, accept) == served(origin, path, accept), (path, accept)
+            there = served(origin, path, accept, nodes=(origin, mirror))
+            here = served(mirror, path, accept, nodes=(origin, mirror))
+            assert here == there, (path, accept, body_difference(there[2], here[2]))
+
+
+def body_difference(origin: bytes, mirror: bytes) -> str:
+    lines = difflib.unified_diff(origin.decode(errors="replace").splitlines(),
+                                 mirror.decode(errors="replace").splitlines(), "origin", "mirror", lineterm="")
+    return "\n".join(list(lines)[:20])
 
 
 def test_one_replicate_request_copies_the_index_and_the_couchapp(
         origin: Database, mirror_server: EmbeddedServer, upstream: EmulatorServer) -> None:
-    mirror = mirror_db(mirror_server, "full")
+    mirror = mirror_db(mirror_server, "pypi")  # pages name their database (<base href>): same name, same bytes
     result = replicate(mirror_server, replication(origin.url, mirror.url))
     assert result["ok"] and result["doc_write_failures"] == 0
     assert documents(mirror) == documents(origin)
@@ -50,7 +60,7 @@ def test_one_replicate_request_copies_the_index_and_the_couchapp(
 
 def test_continuous_replication_brings_later_releases(
         origin: Database, mirror_server: EmbeddedServer, upstream: EmulatorServer) -> None:
-    mirror = mirror_db(mirror_server, "continuous")
+    mirror = mirror_db(mirror_server, "pypi")
     job = replication(origin.url, mirror.url, continuous=True)
     response = requests.put(f"{mirror_server.url}/_replicator/continuous", json=job, timeout=TIMEOUT)
     assert response.status_code == 201, response.text
@@ -73,13 +83,17 @@ def expected_partial(origin: Database, names: set[str]) -> set[str]:
             if doc_id == "_design/pypi" or doc_id.split("/")[0].split(":dist:")[0] in names}
 
 
-def test_a_partial_mirror_by_project(origin: Database, mirror_server: EmbeddedServer,
-                                     upstream: EmulatorServer) -> None:
+def test_a_partial_mirror_by_project(origin: Database, upstream: EmulatorServer, tmp_path: Path) -> None:
     names = project_names(upstream.dataset)
     chosen, left_out = names[:2], names[2]
-    mirror = mirror_db(mirror_server, "partial")
-    spellings = [chosen[0].upper(), chosen[1]]  # any spelling: the request normalizes
-    replicate(mirror_server, replication(origin.url, mirror.url, projects=spellings))
+    with EmbeddedServer(tmp_path / "partial") as partial_server:
+        mirror = mirror_db(partial_server, "pypi")
+        spellings = [chosen[0].upper(), chosen[1]]  # any spelling: the request normalizes
+        replicate(partial_server, replication(origin.url, mirror.url, projects=spellings))
+        check_partial_mirror(origin, mirror, chosen, left_out)
+
+
+def check_partial_mirror(origin: Database, mirror: Database, chosen: list[str], left_out: str) -> None:
     assert set(documents(mirror)) == expected_partial(origin, set(chosen))
     assert_serves_the_same(origin, mirror, chosen, whole=False)
     assert served(mirror, f"/simple/{left_out}/", PIP_ACCEPT)[0] == 404
