@@ -69,6 +69,15 @@ class DistributionStore:
             if self._ensure(project, version, objects[0], stored.get(distribution_id(project, filename))):
                 for file in objects:
                     file["mirror_url"] = mirror_url(project, filename)
+        self.remove_stale(project, keep=set(by_filename))
+
+    def remove_stale(self, project: str, keep: set[str]) -> None:
+        """Delete the stored files PyPI no longer has (all of them when the project is gone)."""
+        prefix = distribution_id(project, "")
+        stale = [{"_id": row["id"], "_rev": row["value"]["rev"], "_deleted": True}
+                 for row in self.db.id_range(prefix, include_docs=False) if row["id"][len(prefix):] not in keep]
+        if stale:
+            self.db.bulk_docs(stale)
 
     def _ensure(self, project: str, version: str, file: dict[str, Any], existing: dict[str, Any] | None) -> bool:
         """True when the file is (now) stored; False when it is left upstream (too big)."""
@@ -110,6 +119,9 @@ class MirroringJsonApi(JsonApi):
 
     def project(self, name: str, min_serial: int = 0) -> ProjectPayload | None:
         payload = super().project(name, min_serial)
-        if payload is not None and self.store.wants(normalize(name)):
-            self.store.store_files(normalize(name), payload)
+        if self.store.wants(normalize(name)):
+            if payload is None:
+                self.store.remove_stale(normalize(name), keep=set())
+            else:
+                self.store.store_files(normalize(name), payload)
         return payload

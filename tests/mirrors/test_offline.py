@@ -51,6 +51,31 @@ def test_files_are_stored_once_and_release_files_point_at_them(offline_origin) -
     assert not [r for r in emulator.requests_log[before:] if r.path.startswith("/packages/")]
 
 
+def test_stored_files_follow_removals_upstream(couch_server, start_emulator) -> None:
+    from ..conftest import new_database
+    dataset = installable_project("Offline.Demo", ["1.0", "2.0", "3.0"])
+    emulator = start_emulator(dataset)
+    db = new_database(couch_server.url)
+
+    def stored() -> set[str]:
+        return {row["id"] for row in db.id_range(distribution_id(OFFLINE, ""), include_docs=False)}
+
+    def importer() -> XmlRpcImporter:
+        return XmlRpcImporter(db.location, index_url=emulator.url, mirror_files=["Offline.Demo"])
+
+    importer().import_all()
+    everything = stored()
+    gone_file = dataset.get(OFFLINE).releases["3.0"].files[0].filename
+    dataset.remove_file(OFFLINE, "3.0", gone_file)
+    dataset.remove_release(OFFLINE, "1.0")
+    importer().update()
+    removed = {distribution_id(OFFLINE, gone_file)} | {i for i in everything if "-1.0" in i}
+    assert len(removed) == 3 and stored() == everything - removed
+    dataset.remove_project("Offline.Demo")
+    importer().update()
+    assert stored() == set() and db.get(OFFLINE) is None
+
+
 def test_the_simple_page_links_the_stored_copy(offline_origin) -> None:
     db, _ = offline_origin
     page = json.loads(served(db, f"/simple/{OFFLINE}/", PIP_ACCEPT)[2])

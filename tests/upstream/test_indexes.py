@@ -85,3 +85,19 @@ def test_every_upstream_request_is_counted_once(emu) -> None:
     index.changes_since(emu.dataset.last_serial)
     JsonApi(http).project(sorted(p.name for p in emu.dataset)[0])
     assert http.requests_made == len(emu.requests_log) == 2
+
+
+def test_fallback_tries_xmlrpc_again_after_a_while(emu) -> None:
+    now = [0.0]
+    from pypioncouch.upstream.select import FallbackIndex
+    index = FallbackIndex(HttpClient(emu.url, FAST), reprobe_after=60, clock=lambda: now[0])
+    outage = emu.faults.add("/pypi", method="changelog_since_serial", status=503)
+    index.changes_since(emu.dataset.last_serial)
+    assert index.name == "json-simple"
+    outage.times = outage.hits  # XML-RPC is back
+    now[0] = 30.0
+    index.changes_since(emu.dataset.last_serial)
+    assert index.name == "json-simple"
+    now[0] = 61.0
+    index.changes_since(emu.dataset.last_serial)
+    assert index.name == "xml-rpc"
