@@ -19,6 +19,8 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 
+from .http_session import new_session
+
 __all__ = ["CouchError", "CouchUnavailable", "Database", "DatabaseURL", "parse_database_url", "DEFAULT_DB_NAME"]
 
 DEFAULT_DB_NAME = "pypi"
@@ -96,10 +98,7 @@ class Database:
         self.timeout = timeout
         self.max_wait = max_wait
         self._seen = False  # set by the first successful request
-        self.session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = new_session(self.location.server)
         if self.location.username:
             self.session.auth = (self.location.username, self.location.password or "")
 

@@ -80,12 +80,14 @@ class XmlRpcImporter:
         """Import every (allowed) project, then remove those PyPI no longer has."""
         self.db.create()
         state = self.state.load()
+        fresh = holds_no_index(self.db)
         serial = self.index.last_serial()  # taken first: nothing can fall between it and the listing
         listing = self._allowed(self.index.all_projects())
         self.state.begin(state, "fullimport", serial, self.index_url)
         with Progress("import", total=len(listing), enabled=self.progress) as bar, self._renderer(len(listing)) as renderer:
-            report = self._sync(state, bar.advance, renderer).run(listing, skip_current=True)
-        self._remove_missing(listing, report)
+            report = self._sync(state, bar.advance, renderer, fresh=fresh).run(listing, skip_current=True)
+        if not fresh:
+            self._remove_missing(listing, report)
         self._finish(state, serial, report)
         return report
 
@@ -110,10 +112,11 @@ class XmlRpcImporter:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _sync(self, state: ImportState, on_progress: Callable[[int], None], renderer: DescriptionRenderer) -> ProjectSync:
+    def _sync(self, state: ImportState, on_progress: Callable[[int], None], renderer: DescriptionRenderer,
+              *, fresh: bool = False) -> ProjectSync:
         return ProjectSync(self.db, self.api, workers=self.workers, batch_size=self.batch_size,
                            resume=state.interrupted, release_metadata=self.release_metadata,
-                           attachments=self.attachments, on_progress=on_progress, renderer=renderer)
+                           attachments=self.attachments, on_progress=on_progress, renderer=renderer, fresh=fresh)
 
     @contextmanager
     def _renderer(self, projects: int) -> Iterator[DescriptionRenderer]:
@@ -145,6 +148,13 @@ class XmlRpcImporter:
         self.state.finish(state, serial)
         log.info("%s: complete up to serial %s (%d written, %d unchanged, %d failed)",
                  self.location, serial, report.written, report.unchanged, len(report.failed))
+
+
+def holds_no_index(db: Database) -> bool:
+    """True for a database with no documents but design documents: a first import has nothing
+    to compare with or remove. (Design ids sort after digits and before letters.)"""
+    rows = db.request("GET", f"{db.url}/_all_docs", what="look for documents", params={"limit": 5}).json()["rows"]
+    return len(rows) < 5 and all(row["id"].startswith("_design/") for row in rows)
 
 
 def _project_ids(db: Database) -> list[str]:

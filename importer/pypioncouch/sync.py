@@ -2,10 +2,11 @@
 
 For each batch of projects: fetch their payloads concurrently (the next batch
 is fetched while this one is written), build their documents, compare them with
-what the database holds and write only what changed, in two ``_bulk_docs``
-requests: release documents first, project documents last. The project
-document carries the project's serial, so it is the commit mark: a project
-whose document is missing or older than wanted is done again on the next run.
+what the database holds and write only what changed. A project's release
+documents are written first and its project document after them, in the next
+``_bulk_docs`` request (with the next batch's releases). The project document
+carries the project's serial, so it is the commit mark: a project whose document
+is missing or older than wanted is done again on the next run.
 A project that fails is recorded as an ``import_error`` document and skipped;
 the run goes on.
 """
@@ -76,7 +77,7 @@ class ProjectSync:
     def __init__(self, db: Database, api: JsonApi, *, workers: int = 8, batch_size: int = 100,
                  resume: bool = False, release_metadata: bool = False,
                  attachments: AttachmentMaker | None = None, on_progress: Callable[[int], None] | None = None,
-                 renderer: DescriptionRenderer = render_description) -> None:
+                 renderer: DescriptionRenderer = render_description, fresh: bool = False) -> None:
         self.db = db
         self.api = api
         self.workers = workers
@@ -86,6 +87,7 @@ class ProjectSync:
         self.attachments = attachments
         self.on_progress = on_progress or (lambda n: None)
         self.renderer = renderer
+        self.fresh = fresh  # the database held no index when the run began: nothing to look up
 
     def run(self, todo: dict[str, int], *, skip_current: bool = False, report: SyncReport | None = None) -> SyncReport:
         report = report or SyncReport()
@@ -93,10 +95,16 @@ class ProjectSync:
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
             batches = (self._start(pool, names, todo, skip_current, report) for names in _chunks(names, self.batch_size))
             current = next(batches, None)
+            marks: list[Document] = []
             while current is not None:
                 following = next(batches, None)  # its fetches run while this batch is written
-                self._commit(current, report)
-                current = following
+                # One request: the previous batch's marks (its releases are written already) and this
+                # batch's releases. This batch's marks wait for the next request.
+                releases, next_marks = self._changes(current, report)
+                self._write(marks + releases, report)
+                self.on_progress(len(current.names))
+                marks, current = next_marks, following
+            self._write(marks, report)
         return report
 
     def remove(self, project_ids: list[str], report: SyncReport) -> None:
@@ -120,7 +128,7 @@ class ProjectSync:
             except InvalidProjectName as exc:
                 report.merge_failure(name, str(exc))
         lookup = list(ids.values()) + [error_id(pid) for pid in ids.values()]
-        existing = self.db.fetch(lookup) if lookup else {}
+        existing = self.db.fetch(lookup) if lookup and not self.fresh else {}
         futures: dict[str, Future[_Fetched]] = {}
         for name, pid in ids.items():
             doc = existing.get(pid)
@@ -160,7 +168,8 @@ class ProjectSync:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def _commit(self, batch: _Batch, report: SyncReport) -> None:
+    def _changes(self, batch: _Batch, report: SyncReport) -> tuple[list[Document], list[Document]]:
+        """What a fetched batch writes: release documents, then marks (project and error documents)."""
         outcomes = [batch.futures[name].result() for name in batch.names]
         report.fetched += sum(1 for o in outcomes if o.error is None)
         releases: list[Document] = []
@@ -184,9 +193,7 @@ class ProjectSync:
             stale_error = batch.existing.get(error_id(outcome.normalized))
             if stale_error:
                 marks.append(_deletion(stale_error))
-        self._write(releases, report)
-        self._write(marks, report)
-        self.on_progress(len(outcomes))
+        return releases, marks
 
     def _existing_releases(self, pid: str, existing: dict[str, Document]) -> dict[str, Document]:
         """The project's release documents in the database (only looked up when there can be any)."""

@@ -17,6 +17,7 @@ from typing import Any
 import requests
 
 from .. import __version__
+from ..http_session import new_session
 from .base import UpstreamError
 
 USER_AGENT = f"pypioncouch/{__version__} (+https://github.com/pypioncouch)"
@@ -60,7 +61,7 @@ class HttpClient:
     def session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            session = new_session(self.base_url)
             session.headers["User-Agent"] = USER_AGENT
             self._local.session = session
         return session
