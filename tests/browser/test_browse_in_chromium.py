@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.wait import WebDriverWait
 
 from pypioncouch.couch import Database
 from tests.browser.conftest import save_screenshot
@@ -17,8 +19,17 @@ from tests.couchapp.browse_data import project_ids, site_db  # noqa: F401  (fixt
 pytestmark = pytest.mark.browser
 
 
+def navigate(driver, action) -> None:
+    """Do what loads a new page, and wait until it has replaced the old one: a click returns
+    before the navigation ends, and reading the page too early reads the old one."""
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, 15).until(staleness_of(old_page))
+
+
 def click(driver, text: str) -> None:
-    driver.find_element(By.PARTIAL_LINK_TEXT, text).click()
+    link = driver.find_element(By.PARTIAL_LINK_TEXT, text)
+    navigate(driver, link.click)
 
 
 def heading(driver) -> str:
@@ -32,7 +43,7 @@ def test_home_search_and_project_page(browser, screenshots: Path, site_db: Datab
     save_screenshot(browser, screenshots, "home")
     box = browser.find_element(By.NAME, "q")
     box.send_keys("Alpha_T")
-    box.submit()
+    navigate(browser, box.submit)
     assert "alpha-t" in heading(browser)  # redirected to the normalized prefix
     click(browser, "Alpha-Tool")
     assert heading(browser).startswith("Alpha-Tool")
@@ -46,7 +57,7 @@ def test_home_search_and_project_page(browser, screenshots: Path, site_db: Datab
 def test_summary_search_from_the_search_box(browser, site_db: Database) -> None:
     browser.get(rewrite_url(site_db, ""))
     browser.find_element(By.NAME, "q").send_keys("compiler humans")
-    browser.find_element(By.XPATH, "//button[contains(., 'Search summaries')]").click()
+    navigate(browser, browser.find_element(By.XPATH, "//button[contains(., 'Search summaries')]").click)
     assert "compiler humans" in heading(browser)
     assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.projects .name")] == ["gamma"]
 
@@ -55,19 +66,19 @@ def test_classifier_author_and_keyword_lead_to_projects(browser, screenshots: Pa
     browser.get(rewrite_url(site_db, ""))
     click(browser, "Classifiers")
     click(browser, "Framework")  # the top-level entry lists Framework's projects
-    browser.back()
-    browser.find_element(By.XPATH, "//li[a[normalize-space()='Framework']]/a[contains(., 'subclassifiers')]").click()
+    navigate(browser, browser.back)
+    navigate(browser, browser.find_element(By.XPATH, "//li[a[normalize-space()='Framework']]/a[contains(., 'subclassifiers')]").click)
     assert heading(browser) == "Framework"
     save_screenshot(browser, screenshots, "classifiers")
     click(browser, "Django")
     assert "Framework :: Django" in heading(browser)
     click(browser, "beta")
     assert heading(browser).startswith("beta")
-    browser.find_element(By.LINK_TEXT, "ada lovelace").click()
+    navigate(browser, browser.find_element(By.LINK_TEXT, "ada lovelace").click)
     names = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.projects .name")]
     assert names == ["Alpha-Tool", "beta"]  # "Ada  Lovelace" and "ada lovelace" meet under one key
     click(browser, "Alpha-Tool")
-    browser.find_element(By.LINK_TEXT, "HTTP").click()
+    navigate(browser, browser.find_element(By.LINK_TEXT, "HTTP").click)
     assert "http" in heading(browser).lower()
     assert "Alpha-Tool" in [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.projects .name")]
     save_screenshot(browser, screenshots, "keyword")
@@ -86,6 +97,6 @@ def test_all_projects_page_by_page(browser, screenshots: Path, site_db: Database
         nexts = browser.find_elements(By.CSS_SELECTOR, "a[rel~=next]")
         if not nexts:
             break
-        nexts[0].click()
+        navigate(browser, nexts[0].click)
     total = len(project_ids(site_db))
     assert pages == -(-total // 50) and len(seen) == total and len(set(seen)) == total
