@@ -190,3 +190,13 @@ def test_feed_attachments_are_stored_and_do_not_cause_rewrites(db: Database, sta
     XmlRpcImporter(db.location, index_url=emu.url).update()
     after = revisions(db)
     assert before[pid] == after[pid]
+
+
+def test_feed_attachments_link_to_the_public_site_url(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=2, seed=14)
+    emu = start_emulator(dataset)
+    XmlRpcImporter(db.location, index_url=emu.url, site_url="https://pypi.example.org").import_all()
+    pid = sorted(p.normalized for p in dataset)[0]
+    opml = db.session.get(db.doc_url(pid) + "/feeds.opml", timeout=10).text
+    assert f"https://pypi.example.org/project/{pid}/" in opml
+    assert db.url not in opml

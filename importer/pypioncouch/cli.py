@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mirror-files", nargs="+", metavar="NAME",
                         help="also store these projects' distribution files in the database, for mirrors "
                              "that serve pip with no access to PyPI")
+    parser.add_argument("--site-url", default=os.environ.get("PYPIONCOUCH_SITE_URL"), metavar="URL",
+                        help="public URL of the CouchApp (its _rewrite/ URL or a vhost root) for the links in "
+                             "each project's OPML and DOAP files (default: this database's _rewrite/ URL)")
     parser.add_argument("--release-metadata", action="store_true",
                         help="also fetch each release's own metadata (one request per release)")
     parser.add_argument("--workers", type=int, default=8, help="concurrent upstream requests (default: 8)")
@@ -93,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         location, index_url=args.index_url, projects=_allowlist(args, parser), protocol=args.protocol,
         workers=args.workers, batch_size=args.batch_size, release_metadata=args.release_metadata,
         progress=sys.stderr.isatty() if args.progress is None else args.progress, mirror_files=args.mirror_files,
+        site_url=args.site_url,
     )
     if args.follow is not None:
         return follow(importer, args.follow)

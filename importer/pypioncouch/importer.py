@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .couch import Database, DatabaseURL, parse_database_url
 from .documents import DescriptionRenderer
+from .feeds import project_attachments
 from .filters import AllowList, ProjectFilter, allows, load_plugin_filters
 from .names import InvalidProjectName, normalize
 from .progress import Progress
@@ -53,6 +54,7 @@ class XmlRpcImporter:
         filters: list[ProjectFilter] | None = None,
         mirror_files: Iterable[str] | None = None,
         render_processes: int = 1,
+        site_url: str | None = None,
     ) -> None:
         self.location = parse_database_url(couch_url) if isinstance(couch_url, str) else couch_url
         self.db = Database(self.location)
@@ -68,7 +70,7 @@ class XmlRpcImporter:
         self.batch_size = batch_size
         self.release_metadata = release_metadata
         self.progress = progress
-        self.attachments = _default_attachments(self.location) if attachments == "default" else attachments
+        self.attachments = _feed_attachments(self.location, site_url) if attachments == "default" else attachments
         self.render_processes = render_processes
 
     def __repr__(self) -> str:
@@ -169,13 +171,11 @@ def _mirroring_api(db: Database, http: HttpClient, projects: Iterable[str]) -> J
     return MirroringJsonApi(http, DistributionStore(db, http, projects))
 
 
-def _default_attachments(location: DatabaseURL) -> AttachmentMaker | None:
-    try:
-        from .feeds import project_attachments
-    except ImportError:
-        return None
-    site_url = f"{location.url}/_design/pypi/_rewrite/"
-    return lambda doc: project_attachments(doc, site_url)
+def _feed_attachments(location: DatabaseURL, site_url: str | None) -> AttachmentMaker:
+    """OPML and DOAP for each project, linking to ``site_url`` (by default the database's own
+    CouchApp URL; a public vhost URL keeps the links right on every mirror)."""
+    base = (site_url or f"{location.url}/_design/pypi/_rewrite/").rstrip("/") + "/"
+    return lambda doc: project_attachments(doc, base)
 
 
 def import_all(couch_url: str, **options: Any) -> SyncReport:
