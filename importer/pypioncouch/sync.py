@@ -231,17 +231,7 @@ class ProjectSync:
     def _write(self, docs: list[Document], report: SyncReport) -> None:
         for chunk in _bulk_chunks(docs):
             results = self.db.bulk_docs(chunk)
-            retry = []
-            for doc, result in zip(chunk, results):
-                if result.get("ok"):
-                    if doc.get("_deleted"):
-                        report.deleted += 1
-                    else:
-                        report.written += 1
-                elif result.get("error") == "conflict":
-                    retry.append(doc)
-                else:
-                    report.merge_failure(doc.get("project") or doc["_id"], f"{doc['_id']}: {result.get('error')}: {result.get('reason')}")
+            retry = [doc for doc, result in zip(chunk, results) if not _count(doc, result, report)]
             if retry:
                 self._resolve_conflicts(retry, report)
 
@@ -263,10 +253,22 @@ class ProjectSync:
                 doc.pop("_rev", None)
             again.append(doc)
         for doc, result in zip(again, self.db.bulk_docs(again)):
-            if result.get("ok"):
-                report.written += 1
-            else:
-                report.merge_failure(doc.get("project") or doc["_id"], f"{doc['_id']}: {result.get('error')}")
+            if not _count(doc, result, report):  # in the way twice: left for the next run
+                report.merge_failure(doc.get("project") or doc["_id"], f"{doc['_id']}: conflict")
+
+
+def _count(doc: Document, result: dict[str, Any], report: SyncReport) -> bool:
+    """Count one ``_bulk_docs`` result; False for a conflict, which the caller may retry."""
+    if result.get("ok"):
+        if doc.get("_deleted"):
+            report.deleted += 1
+        else:
+            report.written += 1
+        return True
+    if result.get("error") == "conflict":
+        return False
+    report.merge_failure(doc.get("project") or doc["_id"], f"{doc['_id']}: {result.get('error')}: {result.get('reason')}")
+    return True
 
 
 def _same(doc: Document, previous: Document | None) -> bool:
