@@ -37,3 +37,13 @@ RST_SAMPLES = [
 @pytest.mark.parametrize("text", RST_SAMPLES + [captured_payload(n)["info"]["description"] or "" for n in CAPTURED_PROJECTS])
 def test_fast_rst_rendering_equals_readme_renderer(text: str) -> None:
     assert render_rst(text) == readme_renderer.rst.render(text)
+
+
+def test_the_render_pool_renders_a_batch_in_another_process_like_here() -> None:
+    import os
+
+    from pypioncouch.render import RenderPool, render_all
+    batch = [(text, "text/x-rst") for text in RST_SAMPLES] + [("# T", "text/markdown"), (None, None), ("", "text/plain")]
+    with RenderPool() as pool:
+        assert pool.submit(batch).result(timeout=60) == render_all(batch)
+        assert pool.pool.submit(os.getpid).result(timeout=60) != os.getpid()

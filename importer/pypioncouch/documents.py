@@ -38,6 +38,8 @@ __all__ = [
     "MAX_DESCRIPTION_CHARS",
     "SCHEMA_VERSION",
     "DescriptionRenderer",
+    "description_of",
+    "set_description_html",
 ]
 
 Document = dict[str, Any]
@@ -116,13 +118,15 @@ def build_project_documents(
     payload: ProjectPayload,
     *,
     release_infos: dict[str, ProjectInfo] | None = None,
-    renderer: DescriptionRenderer = render_description,
+    renderer: DescriptionRenderer | None = render_description,
 ) -> ProjectDocuments:
     """Build every document of one project from its ``/pypi/<name>/json`` payload.
 
     ``release_infos`` maps versions to their own ``info`` (from
     ``/pypi/<name>/<version>/json``) when the importer fetched them; the latest
-    version's info always comes from the payload itself.
+    version's info always comes from the payload itself. With ``renderer=None``
+    the description is left unrendered, for ``set_description_html`` to fill in
+    (the importer renders a whole batch at once, in another process).
     """
     if textclean.needs_cleaning(payload, MAX_DESCRIPTION_CHARS):
         payload = textclean.clean_tree(payload, limit=MAX_DESCRIPTION_CHARS)
@@ -147,11 +151,9 @@ def _project_document(
     info: ProjectInfo,
     versions: list[str],
     release_docs: list[Document],
-    renderer: DescriptionRenderer,
+    renderer: DescriptionRenderer | None,
 ) -> Document:
     stored_info, truncated = _bounded_info(info)
-    html = renderer(stored_info.get("description"), stored_info.get("description_content_type"))
-    html, html_truncated = textclean.truncate(html or "", MAX_DESCRIPTION_HTML_CHARS)
     upload_times = [doc["upload_time"] for doc in release_docs if doc.get("upload_time")]
     doc: Document = {
         "_id": project_id(name),
@@ -162,7 +164,7 @@ def _project_document(
         "latest_version": info.get("version"),
         "versions": versions,
         "info": stored_info,
-        "description_html": html or None,
+        "description_html": None,
         "keywords": split_keywords(info.get("keywords")),
         "classifiers": list(info.get("classifiers") or []),
         "created": min(upload_times) if upload_times else None,
@@ -172,9 +174,25 @@ def _project_document(
         "release_history": _release_history(release_docs),
         "latest_files": _latest_files(release_docs, info.get("version")),
     }
-    if truncated or html_truncated:
+    if truncated:
         doc["description_truncated"] = True
+    if renderer is not None:
+        set_description_html(doc, renderer(*description_of(doc)))
     return doc
+
+
+def description_of(project: Document) -> tuple[str | None, str | None]:
+    """What a project document's description is rendered from: its text and content type."""
+    info = project.get("info") or {}
+    return info.get("description"), info.get("description_content_type")
+
+
+def set_description_html(project: Document, html: str | None) -> None:
+    """Store a project's rendered description, capped like the description itself."""
+    html, truncated = textclean.truncate(html or "", MAX_DESCRIPTION_HTML_CHARS)
+    project["description_html"] = html or None
+    if truncated:
+        project["description_truncated"] = True
 
 
 def _release_history(release_docs: list[Document]) -> list[Document]:

@@ -15,12 +15,11 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
 from .couch import Database, DatabaseURL, parse_database_url
-from .documents import DescriptionRenderer
 from .feeds import project_attachments
 from .filters import AllowList, ProjectFilter, allows, load_plugin_filters
 from .names import InvalidProjectName, normalize
 from .progress import Progress
-from .render import RenderPool, render_description
+from .render import BatchRenderer, InlineRenderer, RenderPool
 from .state import ImportState, StateStore
 from .sync import AttachmentMaker, ProjectSync, SyncReport
 from .upstream import HttpClient, JsonApi, RetryPolicy, connect
@@ -114,17 +113,17 @@ class XmlRpcImporter:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _sync(self, state: ImportState, on_progress: Callable[[int], None], renderer: DescriptionRenderer,
+    def _sync(self, state: ImportState, on_progress: Callable[[int], None], renderer: BatchRenderer,
               *, fresh: bool = False) -> ProjectSync:
         return ProjectSync(self.db, self.api, workers=self.workers, batch_size=self.batch_size,
                            resume=state.interrupted, release_metadata=self.release_metadata,
                            attachments=self.attachments, on_progress=on_progress, renderer=renderer, fresh=fresh)
 
     @contextmanager
-    def _renderer(self, projects: int) -> Iterator[DescriptionRenderer]:
+    def _renderer(self, projects: int) -> Iterator[BatchRenderer]:
         """Render in other processes when there is enough to render to pay for starting them."""
         if self.render_processes < 1 or projects < 50:
-            yield render_description
+            yield InlineRenderer()
             return
         with RenderPool(self.render_processes) as pool:
             yield pool

@@ -12,8 +12,9 @@ import copy
 import functools
 import io
 import logging
+from concurrent.futures import Future
 from email.message import Message
-from typing import Any
+from typing import Any, Optional, Protocol
 
 import readme_renderer.markdown
 import readme_renderer.rst
@@ -24,11 +25,13 @@ from docutils.parsers.rst import Parser
 from docutils.utils import SystemMessage
 from readme_renderer.clean import clean
 
-__all__ = ["render_description", "DEFAULT_CONTENT_TYPE"]
+__all__ = ["render_description", "render_all", "BatchRenderer", "InlineRenderer", "RenderPool", "Description",
+           "DEFAULT_CONTENT_TYPE"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONTENT_TYPE = "text/x-rst"
+Description = tuple[Optional[str], Optional[str]]  # (text, content type)
 
 @functools.cache
 def _rst_settings() -> Any:
@@ -91,14 +94,38 @@ def render_description(text: str | None, content_type: str | None) -> str | None
     return rendered
 
 
-class RenderPool:
-    """Descriptions rendered in other processes.
+def render_all(descriptions: list[Description]) -> list[str | None]:
+    """``render_description`` for each ``(text, content type)``, in order."""
+    return [render_description(text, content_type) for text, content_type in descriptions]
 
-    Rendering is most of the importer's CPU time; in the importing process it
-    would hold the GIL against the threads that fetch and write, and those stall
-    (each HTTP request takes many small steps, each waiting for the GIL). In a
-    process pool it runs beside them; a worker thread waits for its result with
-    the GIL released. Usable as the ``renderer`` of ``build_project_documents``.
+
+class BatchRenderer(Protocol):
+    """Renders many descriptions in one call, possibly elsewhere: the result is a future."""
+
+    def submit(self, descriptions: list[Description]) -> Future[list[str | None]]: ...
+
+
+class InlineRenderer:
+    """Renders in the calling thread, at once: for runs too small to pay for a process."""
+
+    def submit(self, descriptions: list[Description]) -> Future[list[str | None]]:
+        future: Future[list[str | None]] = Future()
+        future.set_result(render_all(descriptions))
+        return future
+
+    def close(self) -> None:
+        pass
+
+
+class RenderPool:
+    """Descriptions rendered in another process, a batch at a time.
+
+    Rendering is the largest part of the importer's CPU time. In the importing
+    process it would hold the GIL against the threads that fetch and write, and
+    those stall (each HTTP request takes many small steps, each waiting for the
+    GIL). In its own process it runs beside them. One job per batch of projects,
+    not per description: a round trip through the pool costs a pickling, a pipe
+    and two thread hand-offs on each side, as much as rendering a short README.
     """
 
     def __init__(self, processes: int = 1) -> None:
@@ -112,10 +139,8 @@ class RenderPool:
         for ready in [self.pool.submit(len, "") for _ in range(processes)]:
             ready.result()
 
-    def __call__(self, text: str | None, content_type: str | None) -> str | None:
-        if not text:
-            return None
-        return self.pool.submit(render_description, text, content_type).result()
+    def submit(self, descriptions: list[Description]) -> Future[list[str | None]]:
+        return self.pool.submit(render_all, descriptions)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

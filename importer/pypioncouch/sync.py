@@ -4,9 +4,10 @@ For each batch of projects: fetch their payloads concurrently (the next batch
 is fetched while this one is written), build their documents, compare them with
 what the database holds and write only what changed. A project's release
 documents are written first and its project document after them, in the next
-``_bulk_docs`` request (with the next batch's releases). The project document
-carries the project's serial, so it is the commit mark: a project whose document
-is missing or older than wanted is done again on the next run.
+``_bulk_docs`` request (with the next batch's releases); meanwhile the batch's
+descriptions are rendered, in one job. The project document carries the
+project's serial, so it is the commit mark: a project whose document is missing
+or older than wanted is done again on the next run.
 A project that fails is recorded as an ``import_error`` document and skipped;
 the run goes on.
 """
@@ -21,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from .couch import Database
-from .documents import DescriptionRenderer, Document, ProjectDocuments, build_project_documents
+from .documents import Document, ProjectDocuments, build_project_documents, description_of, set_description_html
 from .names import InvalidProjectName, normalize
-from .render import render_description
+from .render import BatchRenderer, InlineRenderer, render_all
 from .state import error_document, error_id
 from .upstream import JsonApi, UpstreamError
 
@@ -71,13 +72,28 @@ class _Batch:
     futures: dict[str, Future[_Fetched]]
 
 
+@dataclass
+class _Marks:
+    """A batch's commit marks, waiting for its descriptions to be rendered.
+
+    ``ready`` holds error documents and deletions; ``projects`` the new project
+    documents with what the database holds for each, and ``rendering`` the HTML
+    of the descriptions that were sent to the renderer, in the order of ``render_for``.
+    """
+
+    ready: list[Document] = field(default_factory=list)
+    projects: list[tuple[Document, Document | None]] = field(default_factory=list)
+    render_for: list[Document] = field(default_factory=list)
+    rendering: Future[list[str | None]] | None = None
+
+
 class ProjectSync:
     """Syncs sets of projects: ``run({display_name: min_serial})``."""
 
     def __init__(self, db: Database, api: JsonApi, *, workers: int = 8, batch_size: int = 100,
                  resume: bool = False, release_metadata: bool = False,
                  attachments: AttachmentMaker | None = None, on_progress: Callable[[int], None] | None = None,
-                 renderer: DescriptionRenderer = render_description, fresh: bool = False) -> None:
+                 renderer: BatchRenderer | None = None, fresh: bool = False) -> None:
         self.db = db
         self.api = api
         self.workers = workers
@@ -86,7 +102,7 @@ class ProjectSync:
         self.release_metadata = release_metadata
         self.attachments = attachments
         self.on_progress = on_progress or (lambda n: None)
-        self.renderer = renderer
+        self.renderer = renderer or InlineRenderer()
         self.fresh = fresh  # the database held no index when the run began: nothing to look up
 
     def run(self, todo: dict[str, int], *, skip_current: bool = False, report: SyncReport | None = None) -> SyncReport:
@@ -95,16 +111,16 @@ class ProjectSync:
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
             batches = (self._start(pool, names, todo, skip_current, report) for names in _chunks(names, self.batch_size))
             current = next(batches, None)
-            marks: list[Document] = []
+            marks = _Marks()
             while current is not None:
                 following = next(batches, None)  # its fetches run while this batch is written
                 # One request: the previous batch's marks (its releases are written already) and this
-                # batch's releases. This batch's marks wait for the next request.
+                # batch's releases. This batch's marks wait for the next request, and their rendering.
                 releases, next_marks = self._changes(current, report)
-                self._write(marks + releases, report)
+                self._write(self._finished_marks(marks, report) + releases, report)
                 self.on_progress(len(current.names))
                 marks, current = next_marks, following
-            self._write(marks, report)
+            self._write(self._finished_marks(marks, report), report)
         return report
 
     def remove(self, project_ids: list[str], report: SyncReport) -> None:
@@ -146,7 +162,7 @@ class ProjectSync:
             if payload is None:
                 return _Fetched(name, pid, serial, gone=True)
             infos = self._release_infos(name, payload) if self.release_metadata else None
-            documents = build_project_documents(payload, release_infos=infos, renderer=self.renderer)
+            documents = build_project_documents(payload, release_infos=infos, renderer=None)
             if documents.name != pid:
                 log.info("%s is now %s upstream", pid, documents.name)
             return _Fetched(name, documents.name, serial, documents=documents)
@@ -168,32 +184,58 @@ class ProjectSync:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def _changes(self, batch: _Batch, report: SyncReport) -> tuple[list[Document], list[Document]]:
-        """What a fetched batch writes: release documents, then marks (project and error documents)."""
+    def _changes(self, batch: _Batch, report: SyncReport) -> tuple[list[Document], _Marks]:
+        """What a fetched batch writes: release documents now, marks (project and error documents) next."""
         outcomes = [batch.futures[name].result() for name in batch.names]
         report.fetched += sum(1 for o in outcomes if o.error is None)
         releases: list[Document] = []
-        marks: list[Document] = []  # project documents, error documents and their deletions
+        marks = _Marks()
         for outcome in outcomes:
             if outcome.error is not None:
                 report.merge_failure(outcome.name, outcome.error)
-                marks.append(error_document(outcome.normalized or outcome.name, outcome.name, outcome.serial,
-                                            outcome.error, batch.existing.get(error_id(outcome.normalized or ""))))
+                marks.ready.append(error_document(outcome.normalized or outcome.name, outcome.name, outcome.serial,
+                                                  outcome.error, batch.existing.get(error_id(outcome.normalized or ""))))
                 continue
             old_releases = self._existing_releases(outcome.normalized, batch.existing)
             old_project = batch.existing.get(outcome.normalized)
             if outcome.gone:
                 releases.extend(_deletion(doc) for doc in old_releases.values())
                 if old_project:
-                    marks.append(_deletion(old_project))
+                    marks.ready.append(_deletion(old_project))
                     report.removed_projects.append(outcome.normalized)
             else:
                 releases.extend(self._release_changes(outcome.documents, old_releases, report))
-                marks.extend(self._project_change(outcome.documents.project, old_project, report))
+                self._describe(outcome.documents.project, old_project, marks)
             stale_error = batch.existing.get(error_id(outcome.normalized))
             if stale_error:
-                marks.append(_deletion(stale_error))
+                marks.ready.append(_deletion(stale_error))
+        if marks.render_for:
+            marks.rendering = self.renderer.submit([description_of(doc) for doc in marks.render_for])
         return releases, marks
+
+    @staticmethod
+    def _describe(project: Document, previous: Document | None, marks: _Marks) -> None:
+        """Queue a project document for rendering, unless its description is the one already rendered."""
+        marks.projects.append((project, previous))
+        unchanged = (previous is not None and "description_truncated" not in previous
+                     and description_of(previous) == description_of(project))
+        if unchanged:
+            set_description_html(project, previous.get("description_html"))
+        else:
+            marks.render_for.append(project)
+
+    def _finished_marks(self, marks: _Marks, report: SyncReport) -> list[Document]:
+        """A batch's marks once its descriptions are rendered, without the unchanged ones."""
+        if marks.rendering is not None:
+            try:
+                htmls = marks.rendering.result()
+            except Exception:  # the render process died (killed, out of memory): render here instead
+                log.exception("the render process failed; rendering %d descriptions here", len(marks.render_for))
+                htmls = render_all([description_of(doc) for doc in marks.render_for])
+            for doc, html in zip(marks.render_for, htmls):
+                set_description_html(doc, html)
+        changed = [doc for project, previous in marks.projects for doc in self._project_change(project, previous, report)]
+        return marks.ready + changed
 
     def _existing_releases(self, pid: str, existing: dict[str, Document]) -> dict[str, Document]:
         """The project's release documents in the database (only looked up when there can be any)."""

@@ -1,0 +1,75 @@
+"""ProjectSync's description rendering: one job per batch, nothing rendered twice, a dead renderer survived."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+
+from pypioncouch.couch import Database
+from pypioncouch.emulator import generate_dataset
+from pypioncouch.render import Description, InlineRenderer, render_description
+from pypioncouch.sync import ProjectSync
+from pypioncouch.upstream import HttpClient, JsonApi
+
+
+class CountingRenderer(InlineRenderer):
+    """Renders inline and remembers every job it was given."""
+
+    def __init__(self) -> None:
+        self.jobs: list[list[Description]] = []
+
+    def submit(self, descriptions: list[Description]) -> Future[list[str | None]]:
+        self.jobs.append(list(descriptions))
+        return super().submit(descriptions)
+
+
+class DeadRenderer:
+    """A render process that died: every job fails."""
+
+    def submit(self, descriptions: list[Description]) -> Future[list[str | None]]:
+        future: Future[list[str | None]] = Future()
+        future.set_exception(RuntimeError("render process terminated abruptly"))
+        return future
+
+
+def sync_all(db: Database, emu, renderer, batch_size: int = 4) -> None:
+    todo = {project.name: 0 for project in emu.dataset}
+    report = ProjectSync(db, JsonApi(HttpClient(emu.url)), renderer=renderer, batch_size=batch_size).run(todo)
+    assert report.failed == {}
+
+
+def test_descriptions_are_rendered_one_job_per_batch(db: Database, start_emulator) -> None:
+    emu = start_emulator(generate_dataset(projects=10, seed=2))
+    renderer = CountingRenderer()
+    sync_all(db, emu, renderer, batch_size=4)
+    assert [len(job) for job in renderer.jobs] == [4, 4, 2]
+    for project in emu.dataset:
+        doc = db.get(project.normalized)
+        assert doc["description_html"] == render_description(doc["info"]["description"],
+                                                             doc["info"]["description_content_type"])
+
+
+def test_an_unchanged_description_is_not_rendered_again(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=3, seed=4)
+    emu = start_emulator(dataset)
+    sync_all(db, emu, InlineRenderer())
+    first, second, _ = sorted(dataset.projects.values(), key=lambda p: p.normalized)
+    same_text = db.get(first.normalized)["info"]
+    dataset.add_release(first.name, "90.0", description=same_text["description"],
+                        description_content_type=same_text["description_content_type"])
+    dataset.add_release(second.name, "90.0", description="New *text*", description_content_type="text/x-rst")
+    renderer = CountingRenderer()
+    sync_all(db, emu, renderer)
+    assert renderer.jobs == [[("New *text*", "text/x-rst")]]
+    assert db.get(first.normalized)["latest_version"] == "90.0"
+    assert db.get(first.normalized)["description_html"] == render_description(
+        same_text["description"], same_text["description_content_type"])
+    assert "<em>text</em>" in db.get(second.normalized)["description_html"]
+
+
+def test_a_failed_render_job_is_rendered_here_instead(db: Database, start_emulator) -> None:
+    emu = start_emulator(generate_dataset(projects=5, seed=6))
+    sync_all(db, emu, DeadRenderer())
+    for project in emu.dataset:
+        doc = db.get(project.normalized)
+        assert doc["description_html"] == render_description(doc["info"]["description"],
+                                                             doc["info"]["description_content_type"])
