@@ -5,6 +5,7 @@ import random
 import pytest
 from packaging.version import Version
 
+from pypioncouch.couch import Database
 from pypioncouch.versions import sort_versions, version_key
 
 PEP440_ORDER = [
@@ -23,6 +24,15 @@ def test_sort_versions_matches_packaging() -> None:
     shuffled = PEP440_ORDER[:]
     random.Random(4).shuffle(shuffled)
     assert sort_versions(shuffled) == PEP440_ORDER
+
+
+def test_version_keys_collate_in_pep_440_order_in_a_view(db: Database) -> None:
+    shuffled = PEP440_ORDER[:]
+    random.Random(5).shuffle(shuffled)
+    db.request("POST", f"{db.url}/_bulk_docs", what="write", body={"docs": [
+        {"_id": "_design/v", "views": {"by_key": {"map": "function (doc) { emit(doc.key, doc.version); }"}}},
+        *({"_id": f"v{i}", "version": v, "key": version_key(v)} for i, v in enumerate(shuffled))]})
+    assert [row["value"] for row in db.view("v", "by_key")["rows"]] == PEP440_ORDER
 
 
 @pytest.mark.parametrize(("a", "b"), [("1.0", "1.0.0"), ("1.0.0.0", "1")])

@@ -73,17 +73,11 @@ def _local_part(parsed: Version) -> list[list[KeyPart]]:
     return parts
 
 
-def _python_sort_key(key: VersionKey) -> tuple:
-    """Order version keys in Python as CouchDB collates them (numbers before strings)."""
-    def convert(value: KeyPart) -> tuple:
-        if isinstance(value, list):
-            return (2, tuple(convert(v) for v in value))
-        if isinstance(value, str):
-            return (1, value)
-        return (0, value)
-    return convert(key)
-
-
 def sort_versions(versions: list[str]) -> list[str]:
-    """Sort version strings in the order the views use."""
-    return sorted(versions, key=lambda v: (_python_sort_key(version_key(v)), v))
+    """Sort version strings in the order the views use: legacy versions first, by string,
+    then PEP 440 versions in PEP 440 order (the order ``version_key`` collates in), equal
+    versions ("1.0", "1.0.0") by string."""
+    def order(version: str) -> tuple:
+        parsed = parse_version(version)
+        return (0, version, version) if parsed is None else (1, parsed, version)
+    return sorted(versions, key=order)
