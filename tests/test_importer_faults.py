@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -142,14 +144,39 @@ def _run_cli(db: Database, emu, *args: str) -> subprocess.Popen[str]:
 
 
 def _kill_when(db: Database, process: subprocess.Popen[str], doc_count: int) -> bool:
-    """SIGKILL the run once the database holds ``doc_count`` documents; False if it finished first."""
+    """SIGKILL the run once the database holds ``doc_count`` documents; False if it finished first.
+    The run's own processes (its render process) must not outlive it."""
     while process.poll() is None:
         if db.info()["doc_count"] >= doc_count:
+            children = _child_pids(process.pid)
             process.send_signal(signal.SIGKILL)
             process.wait()
+            assert _all_exit(children, within=10.0), f"processes {children} outlived the killed importer"
             return True
         time.sleep(0.01)
     return False
+
+
+def _child_pids(pid: int) -> set[int]:
+    children: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            children.update(int(child) for child in (task / "children").read_text().split())
+    return children
+
+
+def _all_exit(pids: set[int], within: float) -> bool:
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    deadline = time.monotonic() + within
+    while any(running(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 @pytest.mark.slow

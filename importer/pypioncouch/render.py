@@ -12,6 +12,9 @@ import copy
 import functools
 import io
 import logging
+import os
+import threading
+import time
 from concurrent.futures import Future
 from email.message import Message
 from typing import Any, Optional, Protocol
@@ -135,7 +138,8 @@ class RenderPool:
         # fork, not spawn/forkserver: those re-run the caller's __main__ in each child, which
         # breaks any script that calls import_all() without an `if __name__ == "__main__"` guard.
         # The processes are started here, before the importer starts its threads.
-        self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
+        self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_exit_with_parent, initargs=(os.getpid(),))
         for ready in [self.pool.submit(len, "") for _ in range(processes)]:
             ready.result()
 
@@ -150,3 +154,21 @@ class RenderPool:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In each render process: exit once the importer is gone.
+
+    An importer killed outright (SIGKILL, the OOM killer) cannot stop its pool,
+    and a forked render process would wait forever for work on a queue whose
+    writing end it holds itself.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+_PARENT_CHECK_SECONDS = 1.0
