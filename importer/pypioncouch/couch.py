@@ -19,6 +19,8 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 
+from . import jsoncodec
+
 from .http_session import new_session
 
 __all__ = ["CouchError", "CouchUnavailable", "Database", "DatabaseURL", "parse_database_url", "DEFAULT_DB_NAME"]
@@ -118,7 +120,7 @@ class Database:
     def request(self, method: str, url: str, *, what: str, ok: Iterable[int] = (200, 201, 202),
                 body: Any = None, params: dict[str, Any] | None = None) -> requests.Response:
         """Send one request, waiting out connection failures and 5xx answers (bounded)."""
-        data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        data = None if body is None else jsoncodec.dumps(body)
         deadline = time.monotonic() + self.max_wait
         delay = 0.25
         while True:

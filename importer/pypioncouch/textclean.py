@@ -8,8 +8,9 @@ character or a truncation, never a failed write.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from . import jsoncodec
 
 
 __all__ = ["clean_text", "clean_tree", "truncate", "MAX_FIELD_CHARS", "needs_cleaning"]
@@ -50,14 +51,10 @@ def needs_cleaning(value: Any, limit: int) -> bool:
     """Whether ``clean_tree(value, limit)`` would change anything, found at C speed.
 
     Most payloads are clean: one JSON encoding tells whether any string holds a
-    lone surrogate, and no string can exceed ``limit`` when the whole encoding
-    is shorter than it.
+    lone surrogate (the UTF-8 encoding fails), and no string can exceed ``limit``
+    characters when the whole encoding is shorter than ``limit`` bytes.
     """
-    encoded = json.dumps(value, ensure_ascii=False)
-    if len(encoded) > limit:
-        return True
     try:
-        encoded.encode("utf-8")
+        return len(jsoncodec.dumps(value)) > limit
     except UnicodeEncodeError:
         return True
-    return False
