@@ -4,13 +4,16 @@
    the emulator, next to the same documents written straight through ``_bulk_docs`` in
    500-document requests (the ceiling: no fetching, no building, no comparing).
    The emulator runs in its own process with every payload prebuilt (as PyPI's CDN
-   serves them), so what is timed is the importer, not the emulator.
+   serves them), so what is timed is the importer, not the emulator. Ceiling and import
+   alternate, ``ROUNDS`` times each, and the medians are compared (the ceiling alone
+   varies by a fifth from run to run). One more import with rendering switched off
+   shows what rendering costs.
 2. An update with nothing changed: upstream calls made, documents written.
 3. Memory: the importer's peak RSS (its own process, not the render pool's) for
    2,500 and 10,000 projects: it should not grow with the project count.
 
 ``run()`` returns the Markdown section; ``python -m bench.bench_import`` prints it.
-About 4 minutes on 2 cores.
+About 6 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import requests
 
@@ -36,6 +40,7 @@ PROJECTS = int(os.environ.get("BENCH_IMPORT_PROJECTS", "10000"))  # smaller for 
 RELEASES = 10
 FILES = 2
 BULK_SIZE = 500
+ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", "3"))
 
 
 @contextmanager
@@ -64,26 +69,35 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def ceiling_seconds(server_url: str, index_url: str) -> tuple[float, int]:
-    """Build every document first (untimed), then time writing them with ``_bulk_docs``."""
+def ceiling_documents(index_url: str) -> list[dict]:
+    """Every document the importer will write, built beforehand (not timed)."""
     session = requests.Session()
     index = session.get(f"{index_url}/simple/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
     docs = []
     for project in index["projects"]:
         payload = session.get(f"{index_url}/pypi/{project['name']}/json").json()
         docs.extend(build_project_documents(payload).all())
-    db = Database(f"{server_url}/ceiling")
+    return docs
+
+
+def ceiling_seconds(db_url: str, docs: list[dict]) -> float:
+    """Time writing ``docs`` into a new database with ``_bulk_docs``, nothing else."""
+    db = Database(db_url)
     db.create()
     started = time.perf_counter()
     for start in range(0, len(docs), BULK_SIZE):
         db.bulk_docs(docs[start:start + BULK_SIZE])
-    return time.perf_counter() - started, len(docs)
+    return time.perf_counter() - started
 
 
-def import_in_child(db_url: str, index_url: str, job: str = "import_all") -> dict[str, float]:
-    """Run one importer job in a fresh process; its wall time, peak RSS and counts."""
+def import_in_child(db_url: str, index_url: str, job: str = "import_all", *, render: bool = True) -> dict[str, float]:
+    """Run one importer job in a fresh process; its wall time, peak RSS and counts.
+    ``render=False`` replaces the description renderer by one that renders nothing."""
     code = f"""
 import json, time
+import pypioncouch.render
+if not {render!r}:
+    pypioncouch.render.render_description = lambda text, content_type: None
 from pypioncouch import XmlRpcImporter
 importer = XmlRpcImporter({db_url!r}, index_url={index_url!r}, attachments=None)
 started = time.perf_counter()
@@ -98,30 +112,61 @@ print(json.dumps({{"seconds": time.perf_counter() - started, "rss_mb": hwm_kb / 
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@dataclass
+class Run:
+    """One timed run: wall seconds and the CPU seconds of PouchDB Server and of the importer."""
+
+    seconds: float
+    node_cpu: float
+    importer_cpu: float = 0.0
+    result: dict = field(default_factory=dict)
+
+
+def measured(node: int, job: Callable[[], float | dict]) -> Run:
+    node_before, children_before = cpu_seconds(node), children_cpu_seconds()
+    outcome = job()
+    seconds = outcome if isinstance(outcome, float) else outcome["seconds"]
+    return Run(seconds, cpu_seconds(node) - node_before, children_cpu_seconds() - children_before,
+               outcome if isinstance(outcome, dict) else {})
+
+
+def median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+
+
 def measure(workdir: Path) -> dict[str, object]:
     figures: dict[str, object] = {}
     with EmbeddedServer(workdir / "couch") as server:
         node = server.process.pid
         with emulator_process(PROJECTS) as index_url:
-            node_before = cpu_seconds(node)
-            figures["ceiling_s"], figures["documents"] = ceiling_seconds(server.url, index_url)
-            figures["ceiling_node_cpu"] = cpu_seconds(node) - node_before
-            node_before, importer_before = cpu_seconds(node), children_cpu_seconds()
-            full = import_in_child(f"{server.url}/imported", index_url)
-            figures["import_node_cpu"] = cpu_seconds(node) - node_before
-            figures["import_cpu"] = children_cpu_seconds() - importer_before
-            figures["import"] = full
-            seq = Database(f"{server.url}/imported").info()["update_seq"]
-            figures["noop"] = import_in_child(f"{server.url}/imported", index_url, "update")
-            figures["noop_writes"] = Database(f"{server.url}/imported").info()["update_seq"] != seq
+            docs = ceiling_documents(index_url)
+            figures["documents"] = len(docs)
+            ceilings, imports = [], []
+            for round_ in range(ROUNDS):
+                ceilings.append(measured(node, lambda: ceiling_seconds(f"{server.url}/ceiling-{round_}", docs)))
+                imports.append(measured(node, lambda: import_in_child(f"{server.url}/imported-{round_}", index_url)))
+            figures["ceilings"], figures["imports"] = ceilings, imports
+            figures["unrendered"] = measured(
+                node, lambda: import_in_child(f"{server.url}/unrendered", index_url, render=False))
+            imported = Database(f"{server.url}/imported-0")
+            seq = imported.info()["update_seq"]
+            figures["noop"] = import_in_child(imported.url, index_url, "update")
+            figures["noop_writes"] = imported.info()["update_seq"] != seq
         with emulator_process(PROJECTS // 4) as small_url:
             figures["small"] = import_in_child(f"{server.url}/small", small_url)
     return figures
 
 
 def markdown(f: dict) -> str:
-    imp, small, noop = f["import"], f["small"], f["noop"]
-    ratio = imp["seconds"] / f["ceiling_s"]
+    ceiling, imported, unrendered = median_run(f["ceilings"]), median_run(f["imports"]), f["unrendered"]
+    small, noop, docs = f["small"], f["noop"], f["documents"]
+    cores = os.cpu_count() or 1
+
+    def row(label: str, run: Run) -> str:
+        return (f"| {label} | {docs:,} | {run.seconds:.1f} | {docs / run.seconds:,.0f} | {run.seconds / ceiling.seconds:.2f}× "
+                f"| {run.node_cpu:.1f} | {run.importer_cpu:.1f} | {(run.node_cpu + run.importer_cpu) / run.seconds:.2f} |")
+
+    spread = lambda runs: ", ".join(f"{run.seconds:.1f}" for run in runs)  # noqa: E731
     return "\n".join([
         "## Importer: throughput, no-op update, memory (`bench/bench_import.py`)",
         "",
@@ -129,20 +174,27 @@ def markdown(f: dict) -> str:
         "(own process, payloads prebuilt); the ceiling writes the same documents, built beforehand, "
         f"with `_bulk_docs` in {BULK_SIZE}-document requests into the same embedded server in the same run. "
         "The importer runs as `XmlRpcImporter.import_all()` in a fresh process (8 fetch threads, "
-        "descriptions rendered in one forked process).",
+        f"descriptions rendered in one forked process, a job per batch of 100 projects). Ceiling and import "
+        f"alternate, {ROUNDS} times each, into new databases; the table gives the median run of each. "
+        "CPU seconds are read from /proc for PouchDB Server and from the importer's reaped processes.",
         "",
-        "| | documents | seconds | documents/s | vs ceiling |",
-        "|---|---:|---:|---:|---:|",
-        f"| `_bulk_docs` ceiling | {f['documents']:,} | {f['ceiling_s']:.1f} | {f['documents'] / f['ceiling_s']:,.0f} | 1.00× |",
-        f"| importer (fetch, build, render, compare, write) | {imp['written']:,} | {imp['seconds']:.1f} | "
-        f"{imp['written'] / imp['seconds']:,.0f} | {ratio:.2f}× |",
+        "| | documents | seconds | documents/s | vs ceiling | PouchDB CPU-s | importer CPU-s | cores busy |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        row("`_bulk_docs` ceiling", ceiling),
+        row("importer (fetch, build, render, compare, write)", imported),
+        row("importer, rendering switched off (diagnostic)", unrendered),
         "",
-        f"Where the time goes: the machine has {os.cpu_count()} cores. Writing the ceiling cost PouchDB Server "
-        f"{f['ceiling_node_cpu']:.1f} CPU-s; during the import it used {f['import_node_cpu']:.1f} CPU-s while the "
-        f"importer (its process and its render process) used {f['import_cpu']:.1f} CPU-s: "
-        f"{(f['import_node_cpu'] + f['import_cpu']) / imp['seconds']:.2f} cores busy on average, so the import is "
-        "bound by CPU shared with the server, not by waiting. Rendering descriptions and parsing/encoding JSON "
-        "are the importer's share; on a machine with cores to spare for them the importer overlaps the writes.",
+        f"All runs, seconds: ceiling {spread(f['ceilings'])}; importer {spread(f['imports'])}.",
+        "",
+        f"Where the time goes: the machine has {cores} cores. PouchDB Server alone keeps "
+        f"{ceiling.node_cpu / ceiling.seconds:.2f} of them busy at the ceiling (its JavaScript thread plus "
+        "LevelDB's threads). The importer's own work (fetching, parsing, building, rendering, encoding) needs "
+        f"{imported.importer_cpu:.1f} CPU-s, and all of it must fit in what the server leaves: even with perfect "
+        f"overlap the import cannot finish before (server + importer CPU) / {cores} = "
+        f"{(imported.node_cpu + imported.importer_cpu) / cores:.1f} s, "
+        f"{(imported.node_cpu + imported.importer_cpu) / cores / ceiling.seconds:.2f}× the ceiling. "
+        f"Without rendering the importer needs {unrendered.importer_cpu:.1f} CPU-s and takes "
+        f"{unrendered.seconds / ceiling.seconds:.2f}× the ceiling.",
         "",
         f"No-op update: {noop['upstream_calls']} upstream call(s), {noop['written']} documents written, "
         f"database update sequence {'CHANGED' if f['noop_writes'] else 'unchanged'}.",
@@ -150,7 +202,7 @@ def markdown(f: dict) -> str:
         "| projects | importer peak RSS |",
         "|---:|---:|",
         f"| {PROJECTS // 4:,} | {small['rss_mb']:.0f} MB |",
-        f"| {PROJECTS:,} | {imp['rss_mb']:.0f} MB |",
+        f"| {PROJECTS:,} | {imported.result['rss_mb']:.0f} MB |",
     ])
 
 
