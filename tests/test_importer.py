@@ -200,3 +200,27 @@ def test_feed_attachments_link_to_the_public_site_url(db: Database, start_emulat
     opml = db.session.get(db.doc_url(pid) + "/feeds.opml", timeout=10).text
     assert f"https://pypi.example.org/project/{pid}/" in opml
     assert db.url not in opml
+
+
+def test_the_render_process_is_forked_before_the_progress_bar_starts_its_thread(
+        db: Database, start_emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # fork() in a process with other threads can deadlock the child (Python 3.12 warns of it);
+    # tqdm starts a monitor thread with its first bar.
+    import pypioncouch.importer as importer_module
+    events: list[str] = []
+
+    class RecordingPool(importer_module.RenderPool):
+        def __init__(self, *args, **kwargs) -> None:
+            events.append("fork")
+            super().__init__(*args, **kwargs)
+
+    class RecordingProgress(importer_module.Progress):
+        def __init__(self, *args, **kwargs) -> None:
+            events.append("progress")
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(importer_module, "RenderPool", RecordingPool)
+    monkeypatch.setattr(importer_module, "Progress", RecordingProgress)
+    emu = start_emulator(generate_dataset(projects=60, seed=9))
+    importer(db, emu).import_all()
+    assert events == ["fork", "progress"]

@@ -25,7 +25,11 @@ class CountingRenderer(InlineRenderer):
 class DeadRenderer:
     """A render process that died: every job fails."""
 
+    def __init__(self) -> None:
+        self.jobs = 0
+
     def submit(self, descriptions: list[Description]) -> Future[list[str | None]]:
+        self.jobs += 1
         future: Future[list[str | None]] = Future()
         future.set_exception(RuntimeError("render process terminated abruptly"))
         return future
@@ -68,7 +72,9 @@ def test_an_unchanged_description_is_not_rendered_again(db: Database, start_emul
 
 def test_a_failed_render_job_is_rendered_here_instead(db: Database, start_emulator) -> None:
     emu = start_emulator(generate_dataset(projects=5, seed=6))
-    sync_all(db, emu, DeadRenderer())
+    dead = DeadRenderer()
+    sync_all(db, emu, dead, batch_size=2)
+    assert dead.jobs == 2  # three batches; the failure shows when the second job is already queued: no third
     for project in emu.dataset:
         doc = db.get(project.normalized)
         assert doc["description_html"] == render_description(doc["info"]["description"],

@@ -85,7 +85,8 @@ class XmlRpcImporter:
         serial = self.index.last_serial()  # taken first: nothing can fall between it and the listing
         listing = self._allowed(self.index.all_projects())
         self.state.begin(state, "fullimport", serial, self.index_url)
-        with Progress("import", total=len(listing), enabled=self.progress) as bar, self._renderer(len(listing)) as renderer:
+        # The render process is forked first, while this process has no other thread (tqdm starts one).
+        with self._renderer(len(listing)) as renderer, Progress("import", total=len(listing), enabled=self.progress) as bar:
             report = self._sync(state, bar.advance, renderer, fresh=fresh).run(listing, skip_current=True)
         if not fresh:
             self._remove_missing(listing, report)
@@ -104,7 +105,7 @@ class XmlRpcImporter:
         if not todo and changes.complete_listing is None and changes.last_serial == state.last_serial:
             return SyncReport()
         self.state.begin(state, "update", changes.last_serial, self.index_url)
-        with Progress("update", total=len(todo), enabled=self.progress) as bar, self._renderer(len(todo)) as renderer:
+        with self._renderer(len(todo)) as renderer, Progress("update", total=len(todo), enabled=self.progress) as bar:
             report = self._sync(state, bar.advance, renderer).run(todo)
         if changes.complete_listing is not None:
             self._remove_missing(self._allowed(changes.complete_listing), report)

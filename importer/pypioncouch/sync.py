@@ -229,8 +229,9 @@ class ProjectSync:
         if marks.rendering is not None:
             try:
                 htmls = marks.rendering.result()
-            except Exception:  # the render process died (killed, out of memory): render here instead
-                log.exception("the render process failed; rendering %d descriptions here", len(marks.render_for))
+            except Exception:  # the render process died (killed, out of memory): render here from now on
+                log.exception("the render process failed; descriptions are rendered in this process from now on")
+                self.renderer = InlineRenderer()
                 htmls = render_all([description_of(doc) for doc in marks.render_for])
             for doc, html in zip(marks.render_for, htmls):
                 set_description_html(doc, html)
