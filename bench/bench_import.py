@@ -172,7 +172,8 @@ def markdown(f: dict) -> str:
         "",
         f"Method: {PROJECTS:,} generated projects × {RELEASES} releases × {FILES} files from the emulator "
         "(own process, payloads prebuilt); the ceiling writes the same documents, built beforehand, "
-        f"with `_bulk_docs` in {BULK_SIZE}-document requests into the same embedded server in the same run. "
+        f"with `_bulk_docs` in {BULK_SIZE}-document requests into the same embedded server in the same run, "
+        "through the importer's own CouchDB client (so encoding the requests counts on both sides). "
         "The importer runs as `XmlRpcImporter.import_all()` in a fresh process (8 fetch threads, "
         f"descriptions rendered in one forked process, a job per batch of 100 projects). Ceiling and import "
         f"alternate, {ROUNDS} times each, into new databases; the table gives the median run of each. "
