@@ -119,8 +119,8 @@ class EmulatorServer:
         if path == "/simple" or path == "/simple/":
             query = parse_qs(parts.query)
             return self._simple_index(negotiate(accept, query.get("format", [None])[0]))
-        for pattern, view in ((_SIMPLE_PROJECT, self._simple_project), (_JSON_PROJECT, self._json_project),
-                              (_JSON_RELEASE, self._json_release)):
+        for pattern, view in ((_SIMPLE_PROJECT, self._simple_project), (_JSON_PROJECT, self._json_api),
+                              (_JSON_RELEASE, self._json_api)):
             match = pattern.match(path)
             if match:
                 return view(path, match.groupdict(), accept, parts.query, stale)
@@ -159,25 +159,20 @@ class EmulatorServer:
         return Response(200, render(page, content_type), _with_charset(content_type),
                         {"X-PyPI-Last-Serial": str(project.last_serial), "Vary": "Accept"})
 
-    def _json_project(self, path: str, groups: dict[str, str], accept: str | None, query: str,
-                      stale: bool) -> Response:
+    def _json_api(self, path: str, groups: dict[str, str], accept: str | None, query: str,
+                  stale: bool) -> Response:
+        """``/pypi/<name>/json`` and ``/pypi/<name>/<version>/json``."""
         redirect = self._redirect(path, groups["name"], query)
         if redirect is not None:
             return redirect
         with self.dataset.lock:
             project = self._project(groups["name"], stale)
-        return self._project_json(project) if project is not None else _json_response(None, None)
-
-    def _json_release(self, path: str, groups: dict[str, str], accept: str | None, query: str,
-                      stale: bool) -> Response:
-        redirect = self._redirect(path, groups["name"], query)
-        if redirect is not None:
-            return redirect
-        with self.dataset.lock:
-            project = self._project(groups["name"], stale)
-            release = project.releases.get(groups["version"]) if project is not None else None
-            payload = json_api_release(project, release, self.urls) if project and release else None
-        return _json_response(payload, project)
+            if project is None:
+                return _json_response(None, None)
+            if groups.get("version") is not None:
+                release = project.releases.get(groups["version"])
+                return _json_response(json_api_release(project, release, self.urls) if release else None, project)
+        return self._project_json(project)  # the whole project's payload: cached, built outside the lock
 
     def _file(self, path: str) -> Response:
         stored = self.dataset.file_at(path)
