@@ -20,14 +20,13 @@ from pathlib import Path
 from .couch import parse_database_url
 from .designdoc import push_design_doc
 from .embedded import REPO_ROOT, EmbeddedServer, free_port
+from .emulator.capture import CAPTURED_PROJECTS
 from .importer import DEFAULT_INDEX_URL, import_all
 from .sync import SyncReport
 from .upstream import RetryPolicy, UpstreamError
 
-DEFAULT_PROJECTS = (
-    "requests", "jinja2", "markupsafe", "packaging", "readme-renderer", "nh3", "docutils", "pygments",
-    "tqdm", "urllib3", "idna", "certifi", "charset-normalizer", "cmscouchapp",
-)
+# This project's own dependencies: the projects the emulator bundles real captures of.
+DEFAULT_PROJECTS = CAPTURED_PROJECTS
 
 
 def port_is_free(host: str, port: int) -> bool:

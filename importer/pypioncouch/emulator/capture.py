@@ -31,7 +31,7 @@ SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 # are those of projects we already ship with.
 CAPTURED_PROJECTS: tuple[str, ...] = (
     "requests", "jinja2", "markupsafe", "packaging", "readme-renderer", "nh3", "docutils",
-    "pygments", "tqdm", "urllib3", "idna", "certifi", "charset-normalizer", "cmscouchapp",
+    "pygments", "tqdm", "urllib3", "idna", "certifi", "charset-normalizer", "cmscouchapp", "orjson",
 )
 
 
