@@ -20,7 +20,6 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 import requests
 
 from . import jsoncodec
-
 from .http_session import new_session
 
 __all__ = ["CouchError", "CouchUnavailable", "Database", "DatabaseURL", "parse_database_url", "DEFAULT_DB_NAME"]
