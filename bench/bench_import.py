@@ -6,14 +6,16 @@
    The emulator runs in its own process with every payload prebuilt (as PyPI's CDN
    serves them), so what is timed is the importer, not the emulator. Ceiling and import
    alternate, ``ROUNDS`` times each, and the medians are compared (the ceiling alone
-   varies by a fifth from run to run). One more import with rendering switched off
-   shows what rendering costs.
+   varies by a fifth from run to run). The same comparison again with the server
+   pinned to a core of its own and everything else on the other (as if the database
+   had its own host), and one more import with rendering switched off, show where
+   the time goes.
 2. An update with nothing changed: upstream calls made, documents written.
 3. Memory: the importer's peak RSS (its own process, not the render pool's) for
    2,500 and 10,000 projects: it should not grow with the project count.
 
 ``run()`` returns the Markdown section; ``python -m bench.bench_import`` prints it.
-About 6 minutes on 2 cores.
+About 9 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -44,15 +46,15 @@ ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", "3"))
 
 
 @contextmanager
-def emulator_process(projects: int) -> Iterator[str]:
-    """The emulator in its own process, payloads prebuilt; yields its URL."""
+def emulator_process(projects: int) -> Iterator[tuple[str, int]]:
+    """The emulator in its own process, payloads prebuilt; yields its URL and process id."""
     command = [sys.executable, "-m", "pypioncouch.emulator", "--dataset", "generated", "--projects", str(projects),
                "--releases-per-project", str(RELEASES), "--files-per-release", str(FILES), "--seed", "7",
                "--cache-payloads"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
-        yield process.stdout.readline().strip()
+        yield process.stdout.readline().strip(), process.pid
     finally:
         process.terminate()
         process.wait()
@@ -130,6 +132,38 @@ def measured(node: int, job: Callable[[], float | dict]) -> Run:
                outcome if isinstance(outcome, dict) else {})
 
 
+def pin(pid: int, cores: set[int]) -> None:
+    """Run every thread of a process on ``cores`` only (threads it starts later inherit it)."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        os.sched_setaffinity(int(task.name), cores)
+
+
+@contextmanager
+def server_on_its_own_core(node: int, emulator: int) -> Iterator[None]:
+    """PouchDB Server on core 0; on core 1 the emulator, this process (the ceiling's client) and
+    the importer processes it starts: the server does not share a core with its client, as on
+    its own host."""
+    everything = set(range(os.cpu_count() or 1))
+    pin(node, {0})
+    pin(emulator, {1})
+    os.sched_setaffinity(0, {1})
+    try:
+        yield
+    finally:
+        for pid in (node, emulator):
+            pin(pid, everything)
+        os.sched_setaffinity(0, everything)
+
+
+def alternate(node: int, rounds: int, ceiling: Callable[[int], float], importer: Callable[[int], dict]) -> tuple[list[Run], list[Run]]:
+    """``rounds`` ceilings and imports, alternating."""
+    ceilings, imports = [], []
+    for round_ in range(rounds):
+        ceilings.append(measured(node, lambda: ceiling(round_)))
+        imports.append(measured(node, lambda: importer(round_)))
+    return ceilings, imports
+
+
 def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
 
@@ -138,21 +172,24 @@ def measure(workdir: Path) -> dict[str, object]:
     figures: dict[str, object] = {}
     with EmbeddedServer(workdir / "couch") as server:
         node = server.process.pid
-        with emulator_process(PROJECTS) as index_url:
+        with emulator_process(PROJECTS) as (index_url, emulator):
             docs = ceiling_documents(index_url)
             figures["documents"] = len(docs)
-            ceilings, imports = [], []
-            for round_ in range(ROUNDS):
-                ceilings.append(measured(node, lambda: ceiling_seconds(f"{server.url}/ceiling-{round_}", docs)))
-                imports.append(measured(node, lambda: import_in_child(f"{server.url}/imported-{round_}", index_url)))
-            figures["ceilings"], figures["imports"] = ceilings, imports
+            figures["ceilings"], figures["imports"] = alternate(
+                node, ROUNDS, lambda n: ceiling_seconds(f"{server.url}/ceiling-{n}", docs),
+                lambda n: import_in_child(f"{server.url}/imported-{n}", index_url))
+            if (os.cpu_count() or 1) >= 2:
+                with server_on_its_own_core(node, emulator):
+                    figures["pinned"] = alternate(
+                        node, ROUNDS, lambda n: ceiling_seconds(f"{server.url}/pinned-ceiling-{n}", docs),
+                        lambda n: import_in_child(f"{server.url}/pinned-imported-{n}", index_url))
             figures["unrendered"] = measured(
                 node, lambda: import_in_child(f"{server.url}/unrendered", index_url, render=False))
             imported = Database(f"{server.url}/imported-0")
             seq = imported.info()["update_seq"]
             figures["noop"] = import_in_child(imported.url, index_url, "update")
             figures["noop_writes"] = imported.info()["update_seq"] != seq
-        with emulator_process(PROJECTS // 4) as small_url:
+        with emulator_process(PROJECTS // 4) as (small_url, _):
             figures["small"] = import_in_child(f"{server.url}/small", small_url)
     return figures
 
@@ -162,8 +199,8 @@ def markdown(f: dict) -> str:
     small, noop, docs = f["small"], f["noop"], f["documents"]
     cores = os.cpu_count() or 1
 
-    def row(label: str, run: Run) -> str:
-        return (f"| {label} | {docs:,} | {run.seconds:.1f} | {docs / run.seconds:,.0f} | {run.seconds / ceiling.seconds:.2f}× "
+    def row(label: str, run: Run, baseline: Run = ceiling) -> str:
+        return (f"| {label} | {docs:,} | {run.seconds:.1f} | {docs / run.seconds:,.0f} | {run.seconds / baseline.seconds:.2f}× "
                 f"| {run.node_cpu:.1f} | {run.importer_cpu:.1f} | {(run.node_cpu + run.importer_cpu) / run.seconds:.2f} |")
 
     spread = lambda runs: ", ".join(f"{run.seconds:.1f}" for run in runs)  # noqa: E731
@@ -186,6 +223,7 @@ def markdown(f: dict) -> str:
         row("importer, rendering switched off (diagnostic)", unrendered),
         "",
         f"All runs, seconds: ceiling {spread(f['ceilings'])}; importer {spread(f['imports'])}.",
+        *pinned_table(f, row),
         "",
         f"Where the time goes: the machine has {cores} cores. PouchDB Server alone keeps "
         f"{ceiling.node_cpu / ceiling.seconds:.2f} of them busy at the ceiling (its JavaScript thread plus "
@@ -205,6 +243,30 @@ def markdown(f: dict) -> str:
         f"| {PROJECTS // 4:,} | {small['rss_mb']:.0f} MB |",
         f"| {PROJECTS:,} | {imported.result['rss_mb']:.0f} MB |",
     ])
+
+
+def pinned_table(f: dict, row: Callable[[str, Run, Run], str]) -> list[str]:
+    """The same comparison with the server on a core of its own (absent on one core)."""
+    if "pinned" not in f:
+        return []
+    ceilings, imports = f["pinned"]
+    ceiling, imported = median_run(ceilings), median_run(imports)
+    return [
+        "",
+        "The server on a core of its own, as on its own host: PouchDB Server pinned to core 0; the emulator, "
+        "the ceiling's client and the importer (with its render process) to core 1; again alternating, "
+        f"{len(ceilings)} times each.",
+        "",
+        "| | documents | seconds | documents/s | vs ceiling | PouchDB CPU-s | importer CPU-s | cores busy |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        row("`_bulk_docs` ceiling, server on core 0", ceiling, ceiling),
+        row("importer on core 1", imported, ceiling),
+        "",
+        f"All runs, seconds: ceiling {', '.join(f'{r.seconds:.1f}' for r in ceilings)}; "
+        f"importer {', '.join(f'{r.seconds:.1f}' for r in imports)}. The importer's processes used "
+        f"{imported.importer_cpu:.1f} CPU-s on their one core, against {ceiling.seconds:.1f} s for the whole ceiling: "
+        "with a core each, the importer's own CPU time sets the pace.",
+    ]
 
 
 def run() -> str:
