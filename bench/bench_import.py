@@ -8,14 +8,14 @@
    alternate, ``ROUNDS`` times each, and the medians are compared (the ceiling alone
    varies by a fifth from run to run). The same comparison again with the server
    pinned to a core of its own and everything else on the other (as if the database
-   had its own host), with the importer at a lower priority than the server, and one
-   more import with rendering switched off, show where the time goes.
+   had its own host), and one more import with rendering switched off, show where
+   the time goes.
 2. An update with nothing changed: upstream calls made, documents written.
 3. Memory: the importer's peak RSS (its own process, not the render pool's) for
    2,500 and 10,000 projects: it should not grow with the project count.
 
 ``run()`` returns the Markdown section; ``python -m bench.bench_import`` prints it.
-About 11 minutes on 2 cores.
+About 9 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ RELEASES = 10
 FILES = 2
 BULK_SIZE = 500
 ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", "3"))
-NICE = 10  # `nice -n 10 pypioncouch ...`: what docs/deployment.md advises where the importer shares a host
 
 
 @contextmanager
@@ -93,14 +92,11 @@ def ceiling_seconds(db_url: str, docs: list[dict]) -> float:
     return time.perf_counter() - started
 
 
-def import_in_child(db_url: str, index_url: str, job: str = "import_all", *, render: bool = True,
-                    nice: int = 0) -> dict[str, float]:
+def import_in_child(db_url: str, index_url: str, job: str = "import_all", *, render: bool = True) -> dict[str, float]:
     """Run one importer job in a fresh process; its wall time, peak RSS and counts.
-    ``render=False`` replaces the description renderer by one that renders nothing;
-    ``nice`` runs it at that lower priority (as ``nice -n`` would)."""
+    ``render=False`` replaces the description renderer by one that renders nothing."""
     code = f"""
-import json, os, time
-os.nice({nice})
+import json, time
 import pypioncouch.render
 if not {render!r}:
     pypioncouch.render.render_description = lambda text, content_type: None
@@ -187,9 +183,6 @@ def measure(workdir: Path) -> dict[str, object]:
                     figures["pinned"] = alternate(
                         node, ROUNDS, lambda n: ceiling_seconds(f"{server.url}/pinned-ceiling-{n}", docs),
                         lambda n: import_in_child(f"{server.url}/pinned-imported-{n}", index_url))
-            figures["niced"] = alternate(
-                node, ROUNDS, lambda n: ceiling_seconds(f"{server.url}/niced-ceiling-{n}", docs),
-                lambda n: import_in_child(f"{server.url}/niced-{n}", index_url, nice=NICE))
             figures["unrendered"] = measured(
                 node, lambda: import_in_child(f"{server.url}/unrendered", index_url, render=False))
             imported = Database(f"{server.url}/imported-0")
@@ -230,7 +223,6 @@ def markdown(f: dict) -> str:
         row("importer, rendering switched off (diagnostic)", unrendered),
         "",
         f"All runs, seconds: ceiling {spread(f['ceilings'])}; importer {spread(f['imports'])}.",
-        *niced_lines(f, row),
         *pinned_table(f, row),
         "",
         f"Where the time goes: the machine has {cores} cores. PouchDB Server alone keeps "
@@ -251,22 +243,6 @@ def markdown(f: dict) -> str:
         f"| {PROJECTS // 4:,} | {small['rss_mb']:.0f} MB |",
         f"| {PROJECTS:,} | {imported.result['rss_mb']:.0f} MB |",
     ])
-
-
-def niced_lines(f: dict, row: Callable[[str, Run, Run], str]) -> list[str]:
-    """The importer at a lower priority than the server, alternating with ceilings of its own."""
-    ceilings, imports = f["niced"]
-    ceiling, imported = median_run(ceilings), median_run(imports)
-    return [
-        "",
-        f"The importer at a lower priority (`nice -n {NICE}`), so that the server, whose writes set the pace, "
-        f"gets the CPU whenever it can use it; alternating with ceilings of its own, {len(ceilings)} times each:",
-        "",
-        "| | documents | seconds | documents/s | vs ceiling | PouchDB CPU-s | importer CPU-s | cores busy |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-        row("`_bulk_docs` ceiling", ceiling, ceiling),
-        row(f"importer at nice {NICE}", imported, ceiling),
-    ]
 
 
 def pinned_table(f: dict, row: Callable[[str, Run, Run], str]) -> list[str]:
