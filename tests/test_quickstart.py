@@ -26,7 +26,7 @@ def test_quickstart_falls_back_to_bundled_data_and_prints_working_urls(tmp_path)
                 break
         output = "".join(lines)
         assert "importing the emulator's bundled copy instead" in output
-        assert f"imported {len(DEFAULT_PROJECTS)} projects" in output
+        assert f": {len(DEFAULT_PROJECTS)} imported, 0 already up to date, 0 failed" in output
         pip_url = re.search(r"--index-url (\S+/simple/)", output).group(1)
         assert pip_url == f"http://127.0.0.1:{port}/pypi/_design/pypi/_rewrite/simple/"
         page = requests.get(pip_url + "requests/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}, timeout=30)

@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         push_design_doc(parse_database_url(db_url))
         print(f"pushed the CouchApp to {db_url}")
         report, source = import_defaults(db_url, args.index_url, stack)
-        print(f"imported {report.fetched} projects from {source} ({report.written} documents written, "
-              f"{len(report.failed)} failed)")
+        print(f"projects from {source}: {report.fetched} imported, {report.skipped} already up to date, "
+              f"{len(report.failed)} failed ({report.written} documents written)")
         app = f"{db_url}/_design/pypi/_rewrite"
         print("\nBrowse:      " + f"{app}/")
         print("pip:         " + f"pip install --index-url {app}/simple/ requests")
