@@ -116,9 +116,6 @@ class InlineRenderer:
         future.set_result(render_all(descriptions))
         return future
 
-    def close(self) -> None:
-        pass
-
 
 class RenderPool:
     """Descriptions rendered in another process, a batch at a time.
