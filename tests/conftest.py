@@ -1,8 +1,12 @@
-"""Shared fixtures: one embedded PouchDB Server for the whole run, a fresh database per test.
+"""Shared fixtures: one server for the whole run, a fresh database per test.
 
-The server is the pinned PouchDB Server from ``node_modules`` on a free loopback
-port; each test gets a database of its own, so tests never see each other's
-documents and can run in any order.
+The server is the pinned PouchDB Server from ``node_modules`` or, with
+``PYPIONCOUCH_SERVER=couchdb`` (``make test-couchdb``), a real Apache CouchDB
+3.x release, on a free loopback port either way. Each test gets a database of
+its own, so tests never see each other's documents and can run in any order.
+On CouchDB the suite works as an operator must: databases are created and
+written with the admin's credentials, and a CouchApp database is opened to
+anonymous readers by ``--setup`` (CouchDB makes new databases admin-only).
 """
 
 from __future__ import annotations
@@ -17,29 +21,44 @@ import pytest
 from pypioncouch.couch import Database, parse_database_url
 from pypioncouch.designdoc import push_design_doc
 from pypioncouch.documents import build_project_documents
-from pypioncouch.embedded import EmbeddedServer
+from pypioncouch.node import setup
+from pypioncouch.servers import AnyServer, server_kind, start_local_server
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 _db_numbers = itertools.count()
 
 
+def pytest_report_header() -> str:
+    return f"pypioncouch server: {server_kind()} (PYPIONCOUCH_SERVER)"
+
+
 @pytest.fixture(scope="session")
-def couch_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    """The embedded server, or an external CouchDB when PYPIONCOUCH_TEST_COUCH is set."""
-    external = os.environ.get("PYPIONCOUCH_TEST_COUCH")
-    if external:
-        yield _External(external)  # type: ignore[misc]
-        return
-    with EmbeddedServer(tmp_path_factory.mktemp("pouchdb")) as server:
+def couch_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnyServer]:
+    """The server of the whole run: PouchDB Server, or CouchDB with ``PYPIONCOUCH_SERVER=couchdb``."""
+    server = start_local_server(tmp_path_factory.mktemp("server"))
+    try:
         yield server
+    finally:
+        server.stop()
 
 
-class _External:
-    def __init__(self, url: str) -> None:
-        self.url = url.rstrip("/")
+@pytest.fixture
+def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """Start servers of the run's kind of a test's own: ``server = start_server(admin=(name, pw))``."""
+    started: list[AnyServer] = []
 
-    def restart(self, downtime: float = 0.0) -> None:
-        pytest.skip("cannot restart an external CouchDB")
+    def start(name: str = "own", **options) -> AnyServer:
+        server = start_local_server(tmp_path_factory.mktemp(name), **options)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def on_couchdb(server: AnyServer) -> bool:
+    return server.kind == "couchdb"
 
 
 def new_database(server_url: str, prefix: str = "test") -> Database:
@@ -49,18 +68,31 @@ def new_database(server_url: str, prefix: str = "test") -> Database:
 
 
 @pytest.fixture
-def db(couch_server: EmbeddedServer) -> Iterator[Database]:
+def db(couch_server: AnyServer) -> Iterator[Database]:
     """A new, empty database."""
     database = new_database(couch_server.url)
     yield database
     database.request("DELETE", database.url, what="drop test database", ok=(200, 202, 404))
 
 
+def push_app(db: Database) -> Database:
+    """Push the CouchApp into ``db`` and make it readable by anyone.
+
+    On CouchDB that takes ``--setup``, as it does for an operator; PouchDB Server
+    reads are open already, and its databases go without the guard (a validate
+    function changes how PouchDB Server takes replicated writes: docs/couchdb-vs-pouchdb.md).
+    """
+    if server_kind() == "couchdb":
+        setup(db.location)
+    else:
+        push_design_doc(db.location)
+    return db
+
+
 @pytest.fixture
 def app_db(db: Database) -> Database:
-    """A new database with the CouchApp pushed."""
-    push_design_doc(db.location)
-    return db
+    """A new database with the CouchApp pushed, readable by anyone."""
+    return push_app(db)
 
 
 def write_payloads(db: Database, payloads: list[dict]) -> None:

@@ -52,8 +52,6 @@ def test_client_errors_are_raised_with_what_was_attempted(db: Database) -> None:
 
 
 def test_a_restarting_server_is_waited_for(couch_server, db: Database) -> None:
-    if not hasattr(couch_server, "process"):
-        pytest.skip("needs the embedded server")
     import threading
     # A database in use: PouchDB Server forgets one created a moment before it is killed
     # (docs/couchdb-vs-pouchdb.md).

@@ -116,8 +116,6 @@ def test_an_unreachable_upstream_is_an_error_not_an_empty_import(db: Database) -
 
 
 def test_a_database_restart_mid_import_loses_nothing(couch_server, start_emulator) -> None:
-    if not hasattr(couch_server, "process"):
-        pytest.skip("needs the embedded server")
     emu = start_emulator(generate_dataset(projects=300, releases_per_project=4, seed=24))
     db = new_database(couch_server.url)
     restarted = threading.Event()

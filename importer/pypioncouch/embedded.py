@@ -38,12 +38,14 @@ def pouchdb_server_script() -> Path:
     node_modules = Path(os.environ.get("PYPIONCOUCH_NODE_MODULES", REPO_ROOT / "node_modules"))
     script = node_modules / "pouchdb-server" / "bin" / "pouchdb-server"
     if not script.exists():
-        raise EmbeddedServerError(f"PouchDB Server is not installed at {script}: run `make node_modules` (npm ci)")
+        raise EmbeddedServerError(f"PouchDB Server is not installed at {script}: run `make node-deps` (npm ci)")
     return script
 
 
 class EmbeddedServer:
     """A PouchDB Server process; a context manager that stops it on exit."""
+
+    kind = "pouchdb"
 
     def __init__(self, data_dir: Path | str, *, port: int | None = None, host: str = "127.0.0.1",
                  in_memory: bool = False) -> None:
@@ -53,10 +55,25 @@ class EmbeddedServer:
         self.in_memory = in_memory
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self.admin: tuple[str, str] | None = None  # none: "admin party", every request is an admin
+
+    @property
+    def base_url(self) -> str:
+        """The server's URL without credentials: what anonymous readers use."""
+        return f"http://{self.host}:{self.port}"
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        """The server's URL, with the admin's credentials once :meth:`create_admin` made one."""
+        if self.admin is None:
+            return self.base_url
+        return f"http://{self.admin[0]}:{self.admin[1]}@{self.host}:{self.port}"
+
+    def create_admin(self, name: str, password: str) -> None:
+        """End the admin party, as ``PUT /_config/admins/<name>`` does on a server an operator runs."""
+        response = requests.put(f"{self.base_url}/_config/admins/{name}", json=password, timeout=10)
+        response.raise_for_status()
+        self.admin = (name, password)
 
     def start(self, timeout: float = 60.0) -> "EmbeddedServer":
         node = shutil.which("node")
@@ -83,7 +100,7 @@ class EmbeddedServer:
             if self.process is not None and self.process.poll() is not None:
                 raise EmbeddedServerError(f"PouchDB Server exited with {self.process.returncode}; see {self.data_dir / 'server.log'}")
             try:
-                if requests.get(self.url + "/", timeout=2).ok:
+                if requests.get(self.base_url + "/", timeout=2).ok:
                     return
             except requests.RequestException:
                 pass

@@ -18,9 +18,8 @@ import pytest
 
 from pypioncouch import import_all
 from pypioncouch.couch import Database
-from pypioncouch.designdoc import push_design_doc
 from pypioncouch.emulator import Dataset, EmulatorServer, installable_project
-from tests.conftest import new_database, rewrite_url
+from tests.conftest import new_database, push_app, rewrite_url
 
 BIN = Path(sys.executable).parent
 
@@ -49,7 +48,7 @@ class Index:
 def couch_index(couch_server) -> Iterator[Index]:
     with EmulatorServer(client_dataset()) as emulator:
         db = new_database(couch_server.url, prefix="clients")
-        push_design_doc(db.location)
+        push_app(db)
         import_all(db.url, index_url=emulator.url, attachments=None, workers=2)
         yield Index(emulator, db)
         db.request("DELETE", db.url, what="drop test database", ok=(200, 202, 404))

@@ -9,10 +9,9 @@ from typing import Any, Iterator
 import pytest
 
 from pypioncouch.couch import Database
-from pypioncouch.designdoc import push_design_doc
 from pypioncouch.emulator import generate_dataset, hostile_dataset
 from pypioncouch.emulator.payloads import UrlPolicy, json_api_project
-from tests.conftest import new_database, write_payloads
+from tests.conftest import new_database, push_app, write_payloads
 
 FILES = UrlPolicy("https://files.example")
 
@@ -65,7 +64,7 @@ def hostile_payloads() -> list[dict[str, Any]]:
 
 def browse_database(server_url: str, payloads: list[dict[str, Any]]) -> Database:
     db = new_database(server_url, prefix="browse")
-    push_design_doc(db.location)
+    push_app(db)
     write_payloads(db, payloads)
     return db
 

@@ -13,9 +13,8 @@ import pytest
 import requests
 
 from pypioncouch.couch import Database
-from pypioncouch.designdoc import push_design_doc
 from pypioncouch.emulator import CAPTURED_PROJECTS, load_capture
-from tests.conftest import new_database, rewrite_url, write_payloads
+from tests.conftest import new_database, push_app, rewrite_url, write_payloads
 
 PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
 UV_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
@@ -25,8 +24,7 @@ SIMPLE_HTML = "application/vnd.pypi.simple.v1+html"
 
 
 def app_database(server_url: str, payloads: list[dict[str, Any]]) -> Database:
-    db = new_database(server_url, prefix="served")
-    push_design_doc(db.location)
+    db = push_app(new_database(server_url, prefix="served"))
     write_payloads(db, payloads)
     return db
 

@@ -10,8 +10,7 @@ from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
 from pypioncouch.emulator import CAPTURED_PROJECTS
 from served_data import app_database, captured_db, captures, drop, get  # noqa: F401
-from tests.conftest import new_database
-from pypioncouch.designdoc import push_design_doc
+from tests.conftest import new_database, push_app
 
 
 def by_filename(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -77,7 +76,7 @@ def versions_db(couch_server: Any) -> Any:
                "urls": [file("1.10")], "vulnerabilities": [], "ownership": {}}
     old_info = {**info, "version": "1.1", "summary": "the old one"}
     db = new_database(couch_server.url, prefix="served")
-    push_design_doc(db.location)
+    push_app(db)
     db.bulk_docs(build_project_documents(payload, release_infos={"1.1": old_info}).all())
     yield db
     drop(db)

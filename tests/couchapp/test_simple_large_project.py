@@ -13,8 +13,7 @@ from pypioncouch.documents import build_project_documents
 from pypioncouch.emulator import hostile_dataset
 from pypioncouch.emulator.payloads import UrlPolicy, json_api_project
 from served_data import PIP_ACCEPT, drop, get
-from tests.conftest import new_database
-from pypioncouch.designdoc import push_design_doc
+from tests.conftest import new_database, push_app
 
 FILES = 50_000
 MAX_DOCUMENT_SIZE = 8_000_000  # CouchDB's default max_document_size
@@ -34,7 +33,7 @@ def many_files_payload() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def many_files_db(couch_server: Any, many_files_payload: dict) -> Any:
     db = new_database(couch_server.url, prefix="served")
-    push_design_doc(db.location)
+    push_app(db)
     docs = build_project_documents(many_files_payload).all()
     assert max(len(json.dumps(doc).encode()) for doc in docs) < MAX_DOCUMENT_SIZE
     for start in range(0, len(docs), 200):
