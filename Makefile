@@ -9,12 +9,18 @@ PORT        ?= 5984
 COUCH       ?= http://$(HOST):$(PORT)
 DB          ?= pypi
 PYTEST_ARGS ?=
+# The server the tests run on: pouchdb (the embedded PouchDB Server) or couchdb (Apache CouchDB 3.x).
+SERVER      ?= pouchdb
+# Where `make couchdb` installs CouchDB 3.5.0 from, and to (unless COUCHDB_RELEASE or /opt/couchdb has one).
+SHARED_COUCHDB ?= ../shared/couchdb
+COUCHDB_DEST   := var/couchdb
 
-.PHONY: help run test push bench deps python-deps node-deps browser-deps clean lint
+.PHONY: help run test test-couchdb couchdb push bench deps python-deps node-deps browser-deps clean lint
 
 help:
 	@echo "make run    start the embedded server on $(COUCH), push the CouchApp, import, print URLs"
-	@echo "make test   install what is missing, then run every test"
+	@echo "make test   install what is missing, then run every test (SERVER=couchdb: on Apache CouchDB)"
+	@echo "make test-couchdb  the same on Apache CouchDB 3.x (installed by make couchdb when missing)"
 	@echo "make push   push the CouchApp to $(COUCH)/$(DB)"
 	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
 
@@ -44,8 +50,20 @@ run: python-deps node-deps
 push: python-deps
 	$(PY) -m pypioncouch.designdoc $(COUCH)/$(DB)
 
-test: deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: deps $(if $(filter couchdb,$(SERVER)),couchdb)
+	PYPIONCOUCH_SERVER=$(SERVER) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-couchdb:
+	$(MAKE) test SERVER=couchdb
+
+# Apache CouchDB 3.x for the tests: COUCHDB_RELEASE, or /opt/couchdb, or installed here into
+# var/couchdb from the release in ../shared/couchdb (prebuilt, or built from its sources).
+couchdb:
+	@if [ -n "$$COUCHDB_RELEASE" ] && [ -x "$$COUCHDB_RELEASE/bin/couchdb" ]; then :; \
+	elif [ -x /opt/couchdb/bin/couchdb ]; then :; \
+	elif [ -x "$(SHARED_COUCHDB)/install.sh" ]; then "$(SHARED_COUCHDB)/install.sh" "$(COUCHDB_DEST)"; \
+	else echo "no CouchDB release: set COUCHDB_RELEASE to one (the folder with bin/couchdb)," \
+	          "install Apache CouchDB 3.x under /opt/couchdb, or set SHARED_COUCHDB" >&2; exit 2; fi
 
 bench: python-deps node-deps
 	$(PY) -m bench.run --output docs/benchmarks.md
