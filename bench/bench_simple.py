@@ -8,8 +8,9 @@
    Simple API tree of the same packages generated from the emulator's data.
 
 `run()` returns the Markdown section for docs/benchmarks.md; `python -m bench.bench_simple`
-prints it. Everything runs on loopback: an embedded PouchDB Server, the emulator, and
-http.server; about a minute on 2 cores.
+prints it. Everything runs on loopback: the embedded PouchDB Server and, where a release
+is installed, Apache CouchDB 3.x (bench/servers.py), the emulator, and http.server; about a
+minute per server on 2 cores.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ from typing import Any, Callable, Iterator
 import requests
 
 from pypioncouch import import_all
-from pypioncouch.couch import Database, parse_database_url
-from pypioncouch.designdoc import push_design_doc
+from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
-from pypioncouch.embedded import EmbeddedServer
 from pypioncouch.emulator import Dataset, EmulatorServer, generate_dataset, installable_project
 from pypioncouch.emulator.payloads import UrlPolicy, json_api_project, simple_detail, simple_index
 from pypioncouch.emulator.simple import TEXT_HTML, render
+from pypioncouch.servers import AnyServer
+
+from .servers import LABELS, bench_server, bench_server_kinds, new_app_database
 
 PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
 # (label, releases, files per release): 10, 1,500 and 50,000 files.
@@ -83,13 +85,6 @@ def median_seconds(fetch: Callable[[], Any], repeats: int) -> float:
     return statistics.median(times)
 
 
-def new_app_database(server: EmbeddedServer, name: str) -> Database:
-    db = Database(parse_database_url(f"{server.url}/{name}"), max_wait=60)
-    db.create()
-    push_design_doc(db.location)
-    return db
-
-
 def write_project(db: Database, payload: dict[str, Any]) -> None:
     docs = build_project_documents(payload).all()
     for start in range(0, len(docs), 200):
@@ -104,7 +99,7 @@ def _get(session: requests.Session, url: str, accept: str, **params: Any) -> byt
 
 # ---- 1. page latency ----------------------------------------------------------------------
 
-def page_latency(server: EmbeddedServer, workdir: Path) -> list[dict[str, Any]]:
+def page_latency(server: AnyServer, workdir: Path) -> list[dict[str, Any]]:
     db = new_app_database(server, "bench-simple-latency")
     session = requests.Session()
     # PouchDB Server gzips view responses (not list responses) when asked; uncompressed
@@ -123,15 +118,15 @@ def page_latency(server: EmbeddedServer, workdir: Path) -> list[dict[str, Any]]:
         repeats = 5 if files * releases > 10_000 else 20
         for media, accept in (("JSON", PIP_ACCEPT), ("HTML", "text/html")):
             body = _get(session, page_url, accept)  # also builds the view: not measured
-            static_dir = workdir / "static" / name / media
+            static_dir = workdir / "static" / server.kind / name / media
             static_dir.mkdir(parents=True)
             (static_dir / "index.html").write_bytes(body)
             couch = median_seconds(lambda: _get(session, page_url, accept), repeats)
             view = median_seconds(lambda: _get(session, view_url, "application/json", **view_keys), repeats)
             with static_server(static_dir) as static_url:
                 floor = median_seconds(lambda: _get(session, static_url + "/index.html", accept), repeats)
-            rows.append({"label": label, "media": media, "bytes": len(body), "couch": couch, "view": view,
-                         "static": floor})
+            rows.append({"server": LABELS[server.kind], "label": label, "media": media, "bytes": len(body),
+                         "couch": couch, "view": view, "static": floor})
     return rows
 
 
@@ -171,20 +166,22 @@ def pip_download_seconds(index_url: str, names: list[str], workdir: Path) -> flo
     return elapsed
 
 
-def pip_comparison(server: EmbeddedServer, workdir: Path) -> dict[str, Any]:
+def pip_comparison(server: AnyServer, workdir: Path) -> dict[str, Any]:
     with EmulatorServer(pip_dataset()) as emulator:
         db = new_app_database(server, "bench-simple-pip")
-        import_all(db.url, index_url=emulator.url, attachments=None, workers=2)
+        import_all(db.location, index_url=emulator.url, attachments=None, workers=2)
         names = sorted(project.normalized for project in emulator.dataset)
         couch_url = f"{db.url}/_design/pypi/_rewrite/simple/"
-        write_static_tree(emulator, workdir / "tree")
-        with static_server(workdir / "tree") as static_url:
+        tree = workdir / "tree" / server.kind
+        write_static_tree(emulator, tree)
+        with static_server(tree) as static_url:
             pip_download_seconds(couch_url, names, workdir)  # warms the views: not measured
             couch, static = [], []
             for _ in range(PIP_ROUNDS):  # interleaved, so drift hits both alike
                 couch.append(pip_download_seconds(couch_url, names, workdir))
                 static.append(pip_download_seconds(static_url + "/simple/", names, workdir))
-    return {"couch": statistics.median(couch), "static": statistics.median(static), "packages": len(names)}
+    return {"server": LABELS[server.kind], "couch": statistics.median(couch), "static": statistics.median(static),
+            "packages": len(names)}
 
 
 # ---- report -------------------------------------------------------------------------------------
@@ -193,34 +190,40 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms"
 
 
-def markdown(latency: list[dict[str, Any]], pip: dict[str, Any], seconds: float) -> str:
+def markdown(latency: list[dict[str, Any]], pips: list[dict[str, Any]], seconds: float) -> str:
+    servers = " and ".join(dict.fromkeys(row["server"] for row in latency))
     lines = [
         "## Simple API: CouchApp against a static file server",
         "",
-        "`bench/bench_simple.py`. Embedded PouchDB Server 4.2.0, Python's `http.server` and the client on",
+        f"`bench/bench_simple.py`. {servers}, Python's `http.server` and the client on",
         "one machine, loopback only. Median of 20 requests (5 for 50,000 files) on one keep-alive",
         "`requests` session, uncompressed; the first request of each page (which builds the view) is",
         "not counted.",
         "*Static* serves the very bytes the CouchApp returned, as a file; *view* is the bare view",
         "query the list function reads (`_view/simple_files` for the project's key range).",
         "",
-        "| project | format | bytes | CouchApp | view alone | static file | CouchApp / static |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| server | project | format | bytes | CouchApp | view alone | static file | CouchApp / static |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for row in latency:
-        lines.append(f"| {row['label']} | {row['media']} | {row['bytes']:,} | {_ms(row['couch'])} | "
+        lines.append(f"| {row['server']} | {row['label']} | {row['media']} | {row['bytes']:,} | {_ms(row['couch'])} | "
                      f"{_ms(row['view'])} | {_ms(row['static'])} | {row['couch'] / row['static']:.1f}x |")
     lines += [
         "",
-        f"pip {PIP_ROUNDS} times `pip download` of {pip['packages']} packages (3 versions each, wheel + sdist;",
+        f"pip {PIP_ROUNDS} times `pip download` of {pips[0]['packages']} packages (3 versions each, wheel + sdist;",
         "pip reads the JSON page, the wheel's PEP 658 metadata, then the wheel) from the emulator's files,",
         "with the index either the CouchApp or a static tree of the emulator's own Simple pages;",
         "pip's own start-up is in both figures.",
         "",
         "| index | pip download, median | ratio |",
         "|---|---:|---:|",
-        f"| CouchApp `_rewrite/simple/` | {pip['couch']:.2f} s | {pip['couch'] / pip['static']:.2f}x |",
-        f"| static tree (`http.server`) | {pip['static']:.2f} s | 1.00x |",
+    ]
+    for pip in pips:
+        lines += [
+            f"| {pip['server']}: CouchApp `_rewrite/simple/` | {pip['couch']:.2f} s | {pip['couch'] / pip['static']:.2f}x |",
+            f"| static tree (`http.server`), same round | {pip['static']:.2f} s | 1.00x |",
+        ]
+    lines += [
         "",
         f"Whole benchmark: {seconds:.0f} s.",
         "",
@@ -232,10 +235,12 @@ def run() -> str:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-simple-") as tmp:
         workdir = Path(tmp)
-        with EmbeddedServer(workdir / "pouchdb", in_memory=True) as server:
-            latency = page_latency(server, workdir)
-            pip = pip_comparison(server, workdir)
-    return markdown(latency, pip, time.perf_counter() - started)
+        latency, pips = [], []
+        for kind in bench_server_kinds():
+            with bench_server(kind, workdir) as server:
+                latency += page_latency(server, workdir)
+                pips.append(pip_comparison(server, workdir))
+    return markdown(latency, pips, time.perf_counter() - started)
 
 
 if __name__ == "__main__":

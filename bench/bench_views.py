@@ -9,7 +9,8 @@
 
 The documents come from `generate_dataset` payloads through `build_project_documents`
 (descriptions rendered as at import) and are written with `_bulk_docs` directly.
-Runs on an embedded PouchDB Server on loopback. `run()` returns the Markdown section for
+Runs on the embedded PouchDB Server and, where a release is installed, on Apache CouchDB
+3.x (bench/servers.py), one after the other on the same documents, on loopback. `run()` returns the Markdown section for
 docs/benchmarks.md; `python -m bench.bench_views` prints it.
 """
 
@@ -24,12 +25,14 @@ from typing import Any
 
 import requests
 
-from pypioncouch.couch import Database, parse_database_url
-from pypioncouch.designdoc import push_design_doc
+from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
-from pypioncouch.embedded import EmbeddedServer
 from pypioncouch.emulator import generate_dataset
 from pypioncouch.emulator.payloads import UrlPolicy, json_api_project
+
+from pypioncouch.couch import parse_database_url
+
+from .servers import LABELS, bench_server, bench_server_kinds, install_app
 
 # 10,000 projects / 100,000 releases. PouchDB Server builds views at ~1,000 documents/s per
 # view, so this run takes about 8 minutes on 2 cores; BENCH_VIEWS_PROJECTS=2000 for a quick one.
@@ -107,53 +110,68 @@ def heaviest_pages(db: Database) -> list[tuple[str, str]]:
     ]
 
 
-def measure(projects: int = PROJECTS) -> dict[str, Any]:
-    started = time.perf_counter()
-    docs, project_count, release_count = build_documents(projects)
-    prepared = time.perf_counter() - started
-    with tempfile.TemporaryDirectory(prefix="bench-views-") as workdir, EmbeddedServer(Path(workdir)) as server:
+def measure_on(kind: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Write ``docs`` into a new database on a server of ``kind``, then build the views and time the pages."""
+    with tempfile.TemporaryDirectory(prefix="bench-views-") as workdir, bench_server(kind, Path(workdir)) as server:
         db = Database(parse_database_url(f"{server.url}/bench-views"), timeout=1800, max_wait=60)
         db.create()
         written = write(db, docs)
-        push_design_doc(db.location)
+        # Design docs after the documents: CouchDB's background indexer (ken) would otherwise build
+        # the views while the documents are written, and the first query would time only what is left.
+        install_app(server, db)
         db.put({"_id": "_design/trivial", "views": {"all": {"map": TRIVIAL_VIEW}}})
         builds = [("trivial (`emit(doc._id, null)`)", *build_seconds(db, "trivial", "all"))]
         builds += [(view, *build_seconds(db, "pypi", view)) for view in BROWSING_VIEWS]
         base = f"{db.url}/_design/pypi/_rewrite/"
         pages = [(what, path, *page_seconds(base + path)) for what, path in heaviest_pages(db)]
+    return {"server": LABELS[kind], "written": written, "builds": builds, "pages": pages}
+
+
+def measure(projects: int = PROJECTS) -> dict[str, Any]:
+    started = time.perf_counter()
+    docs, project_count, release_count = build_documents(projects)
+    prepared = time.perf_counter() - started
+    runs = [measure_on(kind, docs) for kind in bench_server_kinds()]
     return {"docs": len(docs), "projects": project_count, "releases": release_count, "prepared": prepared,
-            "written": written, "builds": builds, "pages": pages, "seconds": time.perf_counter() - started}
+            "runs": runs, "seconds": time.perf_counter() - started}
 
 
 def markdown(m: dict[str, Any]) -> str:
     docs = m["docs"]
-    trivial = m["builds"][0][1]
     lines = [
         "## Browsing views and pages (bench/bench_views.py)",
         "",
         f"Method: {m['projects']:,} generated projects with {m['releases']:,} releases ({docs:,} documents, built by "
-        f"`build_project_documents` from `generate_dataset` payloads in {m['prepared']:.0f} s, written with "
-        f"`_bulk_docs` in {m['written']:.0f} s) on an embedded PouchDB Server 4.2.0. Each view is built by its "
+        f"`build_project_documents` from `generate_dataset` payloads in {m['prepared']:.0f} s), written with "
+        "`_bulk_docs` into a new database on each server in turn, the same documents. Each view is built by its "
         "first query; the trivial view runs first, over the same documents, on the same server, in the same run. "
         f"Pages: median of {REPEATS} requests, views already built.",
         "",
-        "| view | build time | documents/s | rows | vs trivial view |",
-        "|---|---:|---:|---:|---:|",
+        "| server | view | build time | documents/s | rows | vs trivial view |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    for name, seconds, rows in m["builds"]:
-        lines.append(f"| {name} | {seconds:.1f} s | {docs / seconds:,.0f} | {rows:,} | {seconds / trivial:.2f}x |")
-    mine = sum(seconds for _, seconds, _ in m["builds"][1:])
+    for run in m["runs"]:
+        trivial = run["builds"][0][1]
+        for name, seconds, rows in run["builds"]:
+            lines.append(f"| {run['server']} | {name} | {seconds:.1f} s | {docs / seconds:,.0f} | {rows:,} | "
+                         f"{seconds / trivial:.2f}x |")
+    lines += [""]
+    for run in m["runs"]:
+        trivial, mine = run["builds"][0][1], sum(seconds for _, seconds, _ in run["builds"][1:])
+        lines.append(f"- {run['server']}: documents written in {run['written']:.0f} s; both browsing views "
+                     f"{mine:.1f} s, {mine / trivial:.1f}x the trivial view.")
     lines += [
         "",
-        f"Both browsing views together: {mine:.1f} s, {mine / trivial:.1f}x the trivial view. PouchDB Server builds "
-        "each view in its own pass over every document, so most of a view's time is reading the documents; "
-        "CouchDB runs all views of a design document in one pass.",
+        "PouchDB Server builds each view in its own pass over every document, so most of a view's time is "
+        "reading the documents. CouchDB builds all views of a design document in one pass (the first query "
+        "of one builds its siblings too, so the second browsing view's figure there is only what was left).",
         "",
-        "| page | reads | median | size |",
-        "|---|---|---:|---:|",
+        "| page | reads | " + " | ".join(run["server"] for run in m["runs"]) + " | size |",
+        "|---|---|" + "---:|" * len(m["runs"]) + "---:|",
     ]
-    for what, path, seconds, size in m["pages"]:
-        lines.append(f"| `/{path}` | {what} | {seconds * 1000:,.0f} ms | {size / 1024:,.1f} KiB |")
+    for index, (what, path, _, size) in enumerate(m["runs"][0]["pages"]):
+        medians = " | ".join(f"{run['pages'][index][2] * 1000:,.0f} ms" for run in m["runs"])
+        lines.append(f"| `/{path}` | {what} | {medians} | {size / 1024:,.1f} KiB |")
     lines += [
         "",
         "PouchDB Server computes a reduce query (group_level) by reading every row of the key range "
