@@ -24,30 +24,78 @@ var HTML_TYPE = 'text/html; charset=utf-8';
 var MUSTACHE_CONFIG = {escape: escaping.escape};
 
 /*
- * The `_rewrite/` root as the client sees it, for <base href>: everything up
- * to `_rewrite` in the requested path, or `/` behind a vhost (no `_rewrite`).
- * PouchDB Server glues the query string to the last segment: cut it off.
+ * Where the `_rewrite/` root is, relative to the page: `./`, `../`, `../../`...
+ * Every link and redirect of the pages is written relative to it, so the same
+ * bytes work under `/db/_design/pypi/_rewrite/`, behind a vhost and behind a
+ * reverse proxy that adds any prefix of its own. Nothing in `req` tells the
+ * path the client asked for on CouchDB (requested_path is the rewritten path
+ * under `_rewrite`), so each rule passes the depth of its own URL as the query
+ * value `root` (tests/couchapp/test_rewrite_rules.py holds every rule to its
+ * `from`). Only `./` and `../` repeated are accepted: a client cannot make the
+ * page link anywhere else (PouchDB Server replaces a rule's query value equal
+ * to a parameter's name, so `?../=x` can change it). A URL typed without its
+ * trailing slash (`project/x`) is served the same page, whose links are then
+ * one level off: neither server tells the design doc that the slash is missing.
  */
-function basePath(req) {
-  var path = req.requested_path || [], out = [], i, segment;
-  for (i = 0; i < path.length; i++) {
-    segment = String(path[i]).split('?')[0];
-    out.push(encodeURIComponent(segment));
-    if (segment === '_rewrite') { return '/' + out.join('/') + '/'; }
-  }
-  return '/';
+var ROOT = /^(\.\/|(\.\.\/){1,8})$/;
+
+function relativeRoot(req) {
+  var root = req.query ? req.query.root : undefined;
+  return typeof root === 'string' && ROOT.test(root) ? root : './';
 }
 
-// Absolute base (scheme and host from the request), for feeds, whose links must be absolute.
-function absoluteBase(req) {
-  var host = negotiate.header(req, 'Host') || 'localhost';
-  var scheme = negotiate.header(req, 'X-Forwarded-Proto') === 'https' ? 'https' : 'http';
-  return scheme + '://' + host + basePath(req);
+// A URL relative to the `_rewrite/` root (as lib/browse_urls.js makes them) as seen from the page.
+function fromPage(req, target) {
+  var root = relativeRoot(req);
+  target = String(target).replace(/^\.\//, '');
+  return root === './' ? (target || './') : root + target;
+}
+
+// A path segment encoded once: CouchDB's req.path holds it decoded, PouchDB Server's encoded.
+function segment(text) {
+  try {
+    return encodeURIComponent(decodeURIComponent(String(text)));
+  } catch (malformed) {
+    return encodeURIComponent(String(text));
+  }
+}
+
+function firstValue(req, name) {
+  return negotiate.header(req, name).split(',')[0].replace(/^\s+|\s+$/g, '');
+}
+
+/*
+ * The absolute URL of the `_rewrite/` root, for feeds (RSS wants absolute links).
+ * Scheme and host as CouchDB's own absolute URLs take them: `X-Forwarded-Ssl: on`
+ * or `X-Forwarded-Proto: https` mean https; `X-Forwarded-Host` wins over `Host`.
+ * The path: `X-Forwarded-Prefix` when a reverse proxy says where it put the
+ * root (`/pypi` for `https://example/pypi/`); `/` behind a CouchDB vhost (the
+ * vhost maps the host's `/` to the `_rewrite/` root, and CouchDB says so with
+ * `x-couchdb-vhost-path`); otherwise the database's own `_rewrite/` URL, from
+ * req.path (`[db, "_design", ddoc, "_list", ...]`). docs/deployment.md says
+ * what a proxy must send.
+ */
+function absoluteRoot(req) {
+  var host = firstValue(req, 'X-Forwarded-Host') || firstValue(req, 'Host');
+  var https = firstValue(req, 'X-Forwarded-Ssl').toLowerCase() === 'on' ||
+    firstValue(req, 'X-Forwarded-Proto').toLowerCase() === 'https';
+  var prefix = firstValue(req, 'X-Forwarded-Prefix'), path = req.path || [], root;
+  if (!/^[A-Za-z0-9.\-_]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$/.test(host)) { host = 'localhost'; }
+  if (/^\/([^\/\s"'<>\\?#][^\s"'<>\\?#]*)?$/.test(prefix)) {
+    root = prefix.replace(/\/+$/, '') + '/';
+  } else if (negotiate.header(req, 'x-couchdb-vhost-path')) {
+    root = '/';
+  } else if (path.length > 2 && path[1] === '_design') {
+    root = '/' + segment(path[0]) + '/_design/' + segment(path[2]) + '/_rewrite/';
+  } else {
+    root = '/';
+  }
+  return (https ? 'https' : 'http') + '://' + host + root;
 }
 
 function layoutData(req, page, title) {
   return {
-    base: basePath(req),
+    base: relativeRoot(req),
     title: title,
     page: page,
     query: page.query || '',
@@ -90,15 +138,20 @@ exports.badRequest = function (ddoc, req, message) {
   return exports.render(ddoc, req, 'message', {message: message, status: 400}, 'Bad request', 400);
 };
 
-// A redirect to `target` (relative to the `_rewrite/` root), keeping `?format=`.
+/*
+ * A redirect to `target` (relative to the `_rewrite/` root), keeping `?format=`.
+ * The Location is relative (RFC 9110 allows it; browsers, pip and requests
+ * resolve it against the URL they asked for), so it is right under any prefix.
+ */
 exports.redirect = function (req, target, code) {
-  var location = basePath(req) + target, format = req.query && req.query.format;
+  var location = fromPage(req, target), format = req.query && req.query.format;
   if (format !== undefined && format !== null && String(format) !== '') {
     location += (target.indexOf('?') === -1 ? '?' : '&') + 'format=' + encodeURIComponent(String(format));
   }
   return responses.response(code || 302, 'text/plain; charset=utf-8', 'See ' + location + '\n', {'Location': location});
 };
 
-exports.basePath = basePath;
+exports.relativeRoot = relativeRoot;
+exports.fromPage = fromPage;
 exports.MUSTACHE_CONFIG = MUSTACHE_CONFIG;
-exports.absoluteBase = absoluteBase;
+exports.absoluteRoot = absoluteRoot;

@@ -1,15 +1,12 @@
 /*
- * Query parameters as the client typed them. CouchDB hands lists strings;
- * PouchDB Server JSON-parses them (`?keyword=1.0` arrives as the number 1)
- * but keeps the raw query string glued to the last segment of
- * requested_path, so the text is read back from there when it is present.
+ * Query parameters as the client typed them, from req.query. CouchDB hands
+ * shows and lists strings (decoded, exact). PouchDB Server JSON-parses them
+ * (`?keyword=1.0` arrives as the number 1, `?q=true` as true), so a value
+ * that is not a string is read back from the raw query text, which PouchDB
+ * Server keeps in raw_path (the path the client asked for, query included).
+ * CouchDB never gets there: its raw_path is the rewritten URL, and its
+ * req.query values are always strings.
  */
-function rawQueryString(req) {
-  var path = req.requested_path || [], last = path.length ? String(path[path.length - 1]) : '';
-  var at = last.indexOf('?');
-  return at === -1 ? null : last.slice(at + 1);
-}
-
 function decode(text) {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
@@ -18,22 +15,28 @@ function decode(text) {
   }
 }
 
-// The parameter's text ('' when absent); the first occurrence when repeated.
-exports.param = function (req, name) {
-  var raw = rawQueryString(req), pairs, i, eq, value;
-  if (raw !== null) {
-    pairs = raw.split('&');
-    for (i = 0; i < pairs.length; i++) {
-      eq = pairs[i].indexOf('=');
-      if (decode(eq === -1 ? pairs[i] : pairs[i].slice(0, eq)) === name) {
-        return eq === -1 ? '' : decode(pairs[i].slice(eq + 1));
-      }
+// The raw text of `name` in raw_path's query string (first occurrence), or null.
+function rawParam(req, name) {
+  var raw = String(req.raw_path || ''), at = raw.indexOf('?'), pairs, i, eq;
+  if (at === -1) { return null; }
+  pairs = raw.slice(at + 1).split('#')[0].split('&');
+  for (i = 0; i < pairs.length; i++) {
+    eq = pairs[i].indexOf('=');
+    if (decode(eq === -1 ? pairs[i] : pairs[i].slice(0, eq)) === name) {
+      return eq === -1 ? '' : decode(pairs[i].slice(eq + 1));
     }
-    return '';
   }
-  value = req.query ? req.query[name] : undefined;
-  if (value === undefined || value === null) { return ''; }
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return null;
+}
+
+// The parameter's text ('' when absent). Repeated, CouchDB keeps one, PouchDB Server makes an array (the first is read).
+exports.param = function (req, name) {
+  var value = req.query ? req.query[name] : undefined, raw;
+  if (value === undefined) { return ''; }
+  if (typeof value === 'string') { return value; }
+  raw = rawParam(req, name);
+  if (raw !== null) { return raw; }
+  return value === null ? 'null' : JSON.stringify(value);
 };
 
 // A list parameter joined with '|' (classifiers never contain one).

@@ -23,7 +23,7 @@ function xmlText(value) {
  * Returns the feed response (application/rss+xml).
  */
 exports.feed = function (ddoc, req, channel, items) {
-  var base = page.absoluteBase(req), i, data;
+  var base = page.absoluteRoot(req), i, data;
   function link(path) { return base + String(path).replace(/^\.\//, ''); }
   data = {
     title: xmlText(channel.title),

@@ -20,29 +20,21 @@ function formatQuery(req) {
   return format === undefined || format === null ? '' : '?format=' + encodeURIComponent(String(format));
 }
 
-// The path the client asked for, as segments. PouchDB Server glues the query
-// string to the last segment of requested_path; CouchDB does not.
-function requestedSegments(req) {
-  var path = req.requested_path || [], out = [], i, segment;
-  for (i = 0; i < path.length; i++) {
-    segment = String(path[i]).split('?')[0];
-    if (segment) { out.push(segment); }
-  }
-  return out;
-}
-
 /*
- * 301 to the same URL with the project name normalized; the name is the
- * segment `fromEnd` places from the end of the path (1: the last). The path is
- * the one the client asked for (before the rewrite, after any vhost), so the
- * Location is right under `_rewrite/` and behind a vhost alike.
+ * 301 to the same URL with the project name normalized. `after` is what
+ * follows the name in the URL: '/' (`simple/<name>/`), '/json'
+ * (`pypi/<name>/json`), '/<version>/json'. The Location is relative to the URL
+ * asked for (`../requests/`), climbing one level per '/' in `after`, so it is
+ * right under `_rewrite/`, behind a vhost and behind a proxy's prefix alike:
+ * nothing in the request says which of them the client used (on CouchDB,
+ * requested_path under `_rewrite` is the rewritten path).
  */
-exports.redirectToNormalized = function (req, name, fromEnd) {
-  var path = requestedSegments(req), i;
-  path[path.length - fromEnd] = names.normalize(name);
-  for (i = 0; i < path.length; i++) { path[i] = encodeURIComponent(path[i]); }
-  var trailing = path[path.length - 1] === 'json' ? '' : '/';
-  var location = '/' + path.join('/') + trailing + formatQuery(req);
+exports.redirectToNormalized = function (req, name, after) {
+  var up = '', i;
+  for (i = 0; i < after.length; i++) {
+    if (after.charAt(i) === '/') { up += '../'; }
+  }
+  var location = up + encodeURIComponent(names.normalize(name)) + after + formatQuery(req);
   return response(301, 'text/plain; charset=utf-8', 'Moved to ' + location + '\n', {'Location': location});
 };
 

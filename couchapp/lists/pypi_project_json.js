@@ -9,7 +9,7 @@ function (head, req) {
   var name = String(req.query.name), rows = [], row, payload, resp;
   while ((row = getRow())) { rows.push(row); }
   if (!names.isNormalized(name)) {
-    resp = responses.redirectToNormalized(req, name, 2);
+    resp = responses.redirectToNormalized(req, name, '/json');
   } else {
     payload = pypiJson.projectPayload(name, rows);
     resp = payload === null ? responses.notFoundJson()

@@ -11,7 +11,7 @@ function (head, req) {
   var rows = [], row, found, headers, resp;
   while ((row = getRow())) { rows.push(row); }
   if (!names.isNormalized(name)) {
-    resp = responses.redirectToNormalized(req, name, 3);
+    resp = responses.redirectToNormalized(req, name, '/' + encodeURIComponent(version) + '/json');
   } else {
     found = pypiJson.releasePayload(name, version, rows);
     if (found === null) {

@@ -12,7 +12,7 @@ function (head, req) {
   var name = String(req.query.name), rows = [], row, built, resp;
   while ((row = getRow())) { rows.push(row); }
   if (!names.isNormalized(name)) {
-    resp = responses.redirectToNormalized(req, name, 1);
+    resp = responses.redirectToNormalized(req, name, '/');
   } else {
     built = page.detail(name, rows);
     resp = built === null ? responses.notFoundText()
