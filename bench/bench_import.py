@@ -15,7 +15,8 @@
    2,500 and 10,000 projects: it should not grow with the project count.
 
 ``run()`` returns the Markdown section; ``python -m bench.bench_import`` prints it.
-About 9 minutes on 2 cores.
+About 9 minutes per server on 2 cores: PouchDB Server, then CouchDB 3.x where a release is
+installed (bench/servers.py), each with its own ceiling.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ import requests
 
 from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
-from pypioncouch.embedded import EmbeddedServer
+
+from .servers import LABELS, bench_server, bench_server_kinds
 
 PROJECTS = int(os.environ.get("BENCH_IMPORT_PROJECTS", "10000"))  # smaller for a smoke run
 RELEASES = 10
@@ -61,9 +63,24 @@ def emulator_process(projects: int) -> Iterator[tuple[str, int]]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a running process has used (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time a running server has used, its live and reaped children included
+    (CouchDB's work is done by beam.smp and the couchjs processes it starts; Linux /proc)."""
+    total = 0.0
+    for task in [pid, *_descendants(pid)]:
+        try:
+            fields = Path(f"/proc/{task}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return []
+    return [grandchild for child in map(int, children) for grandchild in (child, *_descendants(child))]
 
 
 def children_cpu_seconds() -> float:
@@ -116,7 +133,7 @@ print(json.dumps({{"seconds": time.perf_counter() - started, "rss_mb": hwm_kb / 
 
 @dataclass
 class Run:
-    """One timed run: wall seconds and the CPU seconds of PouchDB Server and of the importer."""
+    """One timed run: wall seconds and the CPU seconds of the server and of the importer."""
 
     seconds: float
     node_cpu: float
@@ -140,7 +157,7 @@ def pin(pid: int, cores: set[int]) -> None:
 
 @contextmanager
 def server_on_its_own_core(node: int, emulator: int) -> Iterator[None]:
-    """PouchDB Server on core 0; on core 1 the emulator, this process (the ceiling's client) and
+    """The server on core 0; on core 1 the emulator, this process (the ceiling's client) and
     the importer processes it starts: the server does not share a core with its client, as on
     its own host."""
     everything = set(range(os.cpu_count() or 1))
@@ -168,9 +185,10 @@ def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
 
 
-def measure(workdir: Path) -> dict[str, object]:
-    figures: dict[str, object] = {}
-    with EmbeddedServer(workdir / "couch") as server:
+def measure(workdir: Path, kind: str) -> dict[str, object]:
+    figures: dict[str, object] = {"server": LABELS[kind]}
+    with bench_server(kind, workdir) as server:
+        assert server.process is not None
         node = server.process.pid
         with emulator_process(PROJECTS) as (index_url, emulator):
             docs = ceiling_documents(index_url)
@@ -187,7 +205,7 @@ def measure(workdir: Path) -> dict[str, object]:
                 node, lambda: import_in_child(f"{server.url}/unrendered", index_url, render=False))
             imported = Database(f"{server.url}/imported-0")
             seq = imported.info()["update_seq"]
-            figures["noop"] = import_in_child(imported.url, index_url, "update")
+            figures["noop"] = import_in_child(f"{server.url}/imported-0", index_url, "update")
             figures["noop_writes"] = imported.info()["update_seq"] != seq
         with emulator_process(PROJECTS // 4) as (small_url, _):
             figures["small"] = import_in_child(f"{server.url}/small", small_url)
@@ -195,6 +213,7 @@ def measure(workdir: Path) -> dict[str, object]:
 
 
 def markdown(f: dict) -> str:
+    server = f["server"]
     ceiling, imported, unrendered = median_run(f["ceilings"]), median_run(f["imports"]), f["unrendered"]
     small, noop, docs = f["small"], f["noop"], f["documents"]
     cores = os.cpu_count() or 1
@@ -205,18 +224,18 @@ def markdown(f: dict) -> str:
 
     spread = lambda runs: ", ".join(f"{run.seconds:.1f}" for run in runs)  # noqa: E731
     return "\n".join([
-        "## Importer: throughput, no-op update, memory (`bench/bench_import.py`)",
+        f"### On {server}",
         "",
         f"Method: {PROJECTS:,} generated projects × {RELEASES} releases × {FILES} files from the emulator "
         "(own process, payloads prebuilt); the ceiling writes the same documents, built beforehand, "
-        f"with `_bulk_docs` in {BULK_SIZE}-document requests into the same embedded server in the same run, "
+        f"with `_bulk_docs` in {BULK_SIZE}-document requests into the same server in the same run, "
         "through the importer's own CouchDB client (so encoding the requests counts on both sides). "
         "The importer runs as `XmlRpcImporter.import_all()` in a fresh process (8 fetch threads, "
         f"descriptions rendered in one forked process, a job per batch of 100 projects). Ceiling and import "
         f"alternate, {ROUNDS} times each, into new databases; the table gives the median run of each. "
-        "CPU seconds are read from /proc for PouchDB Server and from the importer's reaped processes.",
+        "CPU seconds are read from /proc for the server's processes and from the importer's reaped processes.",
         "",
-        "| | documents | seconds | documents/s | vs ceiling | PouchDB CPU-s | importer CPU-s | cores busy |",
+        "| | documents | seconds | documents/s | vs ceiling | server CPU-s | importer CPU-s | cores busy |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
         row("`_bulk_docs` ceiling", ceiling),
         row("importer (fetch, build, render, compare, write)", imported),
@@ -225,9 +244,8 @@ def markdown(f: dict) -> str:
         f"All runs, seconds: ceiling {spread(f['ceilings'])}; importer {spread(f['imports'])}.",
         *pinned_table(f, row),
         "",
-        f"Where the time goes: the machine has {cores} cores. PouchDB Server alone keeps "
-        f"{ceiling.node_cpu / ceiling.seconds:.2f} of them busy at the ceiling (its JavaScript thread plus "
-        "LevelDB's threads). The importer's own work (fetching, parsing, building, rendering, encoding) needs "
+        f"Where the time goes: the machine has {cores} cores. {server} alone keeps "
+        f"{ceiling.node_cpu / ceiling.seconds:.2f} of them busy at the ceiling. The importer's own work (fetching, parsing, building, rendering, encoding) needs "
         f"{imported.importer_cpu:.1f} CPU-s, and all of it must fit in what the server leaves: even with perfect "
         f"overlap the import cannot finish before (server + importer CPU) / {cores} = "
         f"{(imported.node_cpu + imported.importer_cpu) / cores:.1f} s, "
@@ -253,11 +271,11 @@ def pinned_table(f: dict, row: Callable[[str, Run, Run], str]) -> list[str]:
     ceiling, imported = median_run(ceilings), median_run(imports)
     return [
         "",
-        "The server on a core of its own, as on its own host: PouchDB Server pinned to core 0; the emulator, "
+        "The server on a core of its own, as on its own host: the server pinned to core 0; the emulator, "
         "the ceiling's client and the importer (with its render process) to core 1; again alternating, "
         f"{len(ceilings)} times each.",
         "",
-        "| | documents | seconds | documents/s | vs ceiling | PouchDB CPU-s | importer CPU-s | cores busy |",
+        "| | documents | seconds | documents/s | vs ceiling | server CPU-s | importer CPU-s | cores busy |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
         row("`_bulk_docs` ceiling, server on core 0", ceiling, ceiling),
         row("importer on core 1", imported, ceiling),
@@ -270,8 +288,11 @@ def pinned_table(f: dict, row: Callable[[str, Run, Run], str]) -> list[str]:
 
 
 def run() -> str:
-    with tempfile.TemporaryDirectory(prefix="bench-import-") as workdir:
-        return markdown(measure(Path(workdir)))
+    sections = ["## Importer: throughput, no-op update, memory (`bench/bench_import.py`)"]
+    for kind in bench_server_kinds():
+        with tempfile.TemporaryDirectory(prefix="bench-import-") as workdir:
+            sections.append(markdown(measure(Path(workdir), kind)))
+    return "\n\n".join(sections)
 
 
 if __name__ == "__main__":
