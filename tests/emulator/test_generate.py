@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 
 from packaging.version import Version
 
@@ -33,13 +32,12 @@ def test_same_seed_same_bytes_other_seed_other_data() -> None:
     assert _fingerprint(first) != _fingerprint(other)
 
 
-def test_ten_thousand_projects_in_a_few_seconds() -> None:
-    started = time.perf_counter()
+def test_ten_thousand_projects_have_every_release_and_distinct_names() -> None:
+    # How long generating takes is a benchmark's business (bench_views reports it), never a test's:
+    # a timing assertion here failed CI on a busy machine.
     data = generate_dataset(projects=10_000, releases_per_project=10, files_per_release=2, seed=1)
-    elapsed = time.perf_counter() - started
     assert len(data) == 10_000
     assert sum(len(p.releases) for p in data) == 100_000
-    assert elapsed < 8, f"took {elapsed:.1f} s"
     assert len({p.normalized for p in data}) == 10_000
 
 
