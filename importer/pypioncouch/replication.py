@@ -15,32 +15,88 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Union
 
-from .couch import Database
+from .couch import Database, DatabaseURL, _redact
 from .designdoc import DESIGN_DOC_ID
 from .names import normalize
 
-__all__ = ["replication", "project_selector", "projects_with_classifiers", "PROJECTS_FILTER"]
+__all__ = ["replication", "endpoint", "ReplicationBody", "project_selector", "projects_with_classifiers",
+           "PROJECTS_FILTER"]
 
 PROJECTS_FILTER = "pypi/projects"
 _FIND_PAGE = 10_000
+# Characters both servers read the same inside a URL's user:password@ (RFC 3986 "unreserved").
+_LITERAL_CREDENTIALS = re.compile(r"[A-Za-z0-9._~-]*")
+
+Endpoint = Union[str, DatabaseURL, Database]
 
 
-def replication(source: str, target: str, *, projects: Iterable[str] | None = None, continuous: bool = False,
-                create_target: bool = True) -> dict[str, Any]:
+class ReplicationBody(dict):
+    """A replication body: a plain dict as JSON, with every password hidden when printed."""
+
+    def __repr__(self) -> str:
+        return repr(_hide_passwords(dict(self)))
+
+    __str__ = __repr__
+
+    def __or__(self, other: dict[str, Any]) -> "ReplicationBody":  # type: ignore[override]
+        return ReplicationBody({**self, **other})
+
+
+def endpoint(where: Endpoint) -> str | dict[str, Any]:
+    """One end of a replication: a full database URL, with the credentials ``where`` carries.
+
+    A string is taken as given. A :class:`DatabaseURL` (or :class:`Database`) with
+    credentials puts them in the URL (``http://user:pw@host/db``) when they hold
+    only letters, digits and ``.-_~``: both servers read those alike. Other
+    credentials go in CouchDB's ``{"url", "auth": {"basic": ...}}`` form: CouchDB
+    3.x takes a URL's user and password literally, without percent-decoding, and
+    PouchDB Server 4.2.0, which decodes them, takes no endpoint objects
+    (docs/couchdb-vs-pouchdb.md).
+    """
+    if isinstance(where, str):
+        return where
+    location = where.location if isinstance(where, Database) else where
+    if not location.username:
+        return location.url
+    user, password = location.username, location.password or ""
+    if _LITERAL_CREDENTIALS.fullmatch(user) and _LITERAL_CREDENTIALS.fullmatch(password):
+        scheme, rest = location.url.split("://", 1)
+        return f"{scheme}://{user}:{password}@{rest}"
+    return {"url": location.url, "auth": {"basic": {"username": user, "password": password}}}
+
+
+def replication(source: Endpoint, target: Endpoint, *, projects: Iterable[str] | None = None,
+                continuous: bool = False, create_target: bool = True,
+                selector: dict[str, Any] | None = None) -> ReplicationBody:
     """The body of ``POST /_replicate`` or a ``_replicator`` document (full URLs, as CouchDB 3.x requires).
 
-    ``projects`` makes a partial mirror of those projects (names in any spelling).
+    ``source`` and ``target`` are URLs, or :class:`DatabaseURL` values whose
+    credentials go into the body (see :func:`endpoint`); the body never shows them when printed.
+    ``projects`` makes a partial mirror of those projects (names in any spelling);
+    ``selector`` a Mango one (:func:`project_selector`; CouchDB only in ``_replicate``).
     """
-    body: dict[str, Any] = {"source": source, "target": target, "create_target": create_target}
+    body = ReplicationBody(source=endpoint(source), target=endpoint(target), create_target=create_target)
     if continuous:
         body["continuous"] = True
     if projects is not None:
         body["filter"] = PROJECTS_FILTER
         # A JSON array: one form that both servers hand the filter unambiguously.
         body["query_params"] = {"projects": json.dumps(sorted({normalize(name) for name in projects}))}
+    if selector is not None:
+        body["selector"] = selector
     return body
+
+
+def _hide_passwords(value: Any) -> Any:
+    if isinstance(value, str):
+        return _redact(value) if "://" in value else value
+    if isinstance(value, dict):
+        return {key: "***" if key == "password" else _hide_passwords(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_hide_passwords(item) for item in value]
+    return value
 
 
 def project_selector(projects: Iterable[str]) -> dict[str, Any]:

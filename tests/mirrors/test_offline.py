@@ -10,31 +10,31 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from pypioncouch.couch import Database, parse_database_url
-from pypioncouch.designdoc import push_design_doc
+from pypioncouch.couch import Database
 from pypioncouch.distfiles import distribution_id
-from pypioncouch.embedded import EmbeddedServer
 from pypioncouch.emulator import EmulatorServer, generate_dataset, installable_project
 from pypioncouch.importer import XmlRpcImporter
 from pypioncouch.replication import replication
+from pypioncouch.servers import AnyServer
 
 from ..clients.conftest import BIN, installed, isolated_env, run, venv  # noqa: F401 (venv is a fixture)
-from .conftest import PIP_ACCEPT, TIMEOUT, replicate, served
+from ..conftest import push_app
+from .conftest import (PIP_ACCEPT, TIMEOUT, log_requests, node_db, reader_mirror, replicate, request_log, served,
+                       wait_for)
 
 OFFLINE = "offline-demo"
 
 
 @pytest.fixture(scope="module")
-def offline_origin(origin_server: EmbeddedServer) -> Iterator[tuple[Database, EmulatorServer]]:
+def offline_origin(origin_server: AnyServer) -> Iterator[tuple[Database, EmulatorServer]]:
     """A node importing two projects from the emulator, storing the files of ``Offline.Demo`` only."""
     dataset = generate_dataset(projects=1, seed=5)
     installable_project("Offline.Demo", ["1.0", "2.0"], requires_python=">=3.8", dataset=dataset)
     with EmulatorServer(dataset) as emulator:
-        location = parse_database_url(f"{origin_server.url}/offline")
-        push_design_doc(location)
-        importer = XmlRpcImporter(location, index_url=emulator.url, mirror_files=["Offline.Demo"])
+        db = push_app(node_db(origin_server, "offline"))
+        importer = XmlRpcImporter(db.location, index_url=emulator.url, mirror_files=["Offline.Demo"])
         assert importer.import_all().failed == {}
-        yield Database(location), emulator
+        yield db, emulator
 
 
 def test_files_are_stored_once_and_release_files_point_at_them(offline_origin) -> None:
@@ -87,11 +87,12 @@ def test_the_simple_page_links_the_stored_copy(offline_origin) -> None:
             assert requests.get(absolute + ".metadata", timeout=TIMEOUT).status_code == 200
 
 
-def test_pip_installs_from_a_replicated_mirror_with_pypi_gone(offline_origin, mirror_server: EmbeddedServer,
+def test_pip_installs_from_a_replicated_mirror_with_pypi_gone(offline_origin, mirror_server: AnyServer,
                                                               venv: Path, tmp_path: Path) -> None:
     db, emulator = offline_origin
-    mirror = Database(parse_database_url(f"{mirror_server.url}/offline-mirror"))
-    replicate(mirror_server, replication(db.url, mirror.url))
+    mirror = reader_mirror(mirror_server, "offline-mirror")
+    replicate(mirror_server, replication(db.location, mirror.location))
+    log_requests(mirror_server)
     emulator.stop()  # PyPI is gone from here on
     with pytest.raises(requests.ConnectionError):
         requests.get(emulator.url + "/simple/", timeout=5)
@@ -101,6 +102,6 @@ def test_pip_installs_from_a_replicated_mirror_with_pypi_gone(offline_origin, mi
                   "--no-cache-dir", "--index-url", index, "Offline.Demo"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert installed(venv, env).get("Offline.Demo") == "2.0"
-    served_log = (mirror_server.data_dir / "server.log").read_text(errors="replace")
     wheel = "offline_demo-2.0-py3-none-any.whl"
-    assert f"GET /offline-mirror/_design/pypi/_rewrite/files/offline-demo%3Adist%3A{wheel}/{wheel} " in served_log
+    line = f"GET /offline-mirror/_design/pypi/_rewrite/files/offline-demo%3Adist%3A{wheel}/{wheel} "
+    wait_for(lambda: line in request_log(mirror_server), 30, "the wheel's request in the mirror's log")

@@ -1,29 +1,29 @@
-"""One request makes a mirror: full, continuous, by project, by classifier, and by Mango selector."""
+"""One request makes a mirror: full, continuous, by project, by classifier, and by Mango selector.
+
+On CouchDB both ends of every replication carry an admin's credentials (``replication()``
+puts them in the body), and a mirror that anonymous clients read is set up first.
+"""
 
 from __future__ import annotations
 
 import difflib
 import json
-from pathlib import Path
-from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
 
-from pypioncouch.couch import Database, parse_database_url
-from pypioncouch.embedded import EmbeddedServer
+from pypioncouch.couch import Database, DatabaseURL
 from pypioncouch.emulator import EmulatorServer
 from pypioncouch.importer import XmlRpcImporter
 from pypioncouch.replication import project_selector, projects_with_classifiers, replication
+from pypioncouch.servers import AnyServer
 
-from .conftest import (PIP_ACCEPT, TIMEOUT, app_paths, documents, project_names, replicate, served,
-                       wait_for)
+from ..conftest import on_couchdb
+from .conftest import (PIP_ACCEPT, TIMEOUT, app_paths, documents, node_db, own_setup, project_names, reader_mirror,
+                       replicate, replication_stats, served, wait_for)
 
 ACCEPTS = [PIP_ACCEPT, "text/html"]
-
-
-def mirror_db(server: EmbeddedServer, name: str) -> Database:
-    return Database(parse_database_url(f"{server.url}/{name}"))
 
 
 def latest_versions(db: Database, names: list[str]) -> dict[str, str]:
@@ -47,10 +47,10 @@ def body_difference(origin: bytes, mirror: bytes) -> str:
 
 
 def test_one_replicate_request_copies_the_index_and_the_couchapp(
-        origin: Database, mirror_server: EmbeddedServer, upstream: EmulatorServer) -> None:
-    mirror = mirror_db(mirror_server, "pypi")  # pages name their database (<base href>): same name, same bytes
-    result = replicate(mirror_server, replication(origin.url, mirror.url))
-    assert result["ok"] and result["doc_write_failures"] == 0
+        origin: Database, mirror_server: AnyServer, upstream: EmulatorServer) -> None:
+    mirror = reader_mirror(mirror_server, "pypi")  # pages name their database (<base href>): same name, same bytes
+    result = replicate(mirror_server, replication(origin.location, mirror.location))
+    assert result["ok"] and replication_stats(result)["doc_write_failures"] == 0
     assert documents(mirror) == documents(origin)
     names = project_names(upstream.dataset)
     assert_serves_the_same(origin, mirror, names)
@@ -59,10 +59,11 @@ def test_one_replicate_request_copies_the_index_and_the_couchapp(
 
 
 def test_continuous_replication_brings_later_releases(
-        origin: Database, mirror_server: EmbeddedServer, upstream: EmulatorServer) -> None:
-    mirror = mirror_db(mirror_server, "pypi")
-    job = replication(origin.url, mirror.url, continuous=True)
-    response = requests.put(f"{mirror_server.url}/_replicator/continuous", json=job, timeout=TIMEOUT)
+        origin: Database, mirror_server: AnyServer, upstream: EmulatorServer) -> None:
+    mirror = reader_mirror(mirror_server, "pypi")
+    job = replication(origin.location, mirror.location, continuous=True)
+    jobs, admin = f"{mirror_server.base_url}/_replicator", mirror_server.admin
+    response = requests.put(f"{jobs}/continuous", json=job, auth=admin, timeout=TIMEOUT)
     assert response.status_code == 201, response.text
     try:
         wait_for(lambda: mirror.exists() and documents(mirror) == documents(origin), 60, "the first copy")
@@ -73,9 +74,8 @@ def test_continuous_replication_brings_later_releases(
         assert_serves_the_same(origin, mirror, ["mirror-demo"])  # the index too: the whole node is mirrored
         assert b"mirror_demo-3.0.tar.gz" in served(mirror, "/simple/mirror-demo/", "text/html")[2]
     finally:
-        job_doc = requests.get(f"{mirror_server.url}/_replicator/continuous", timeout=TIMEOUT).json()
-        requests.delete(f"{mirror_server.url}/_replicator/continuous", params={"rev": job_doc["_rev"]},
-                        timeout=TIMEOUT)
+        job_doc = requests.get(f"{jobs}/continuous", auth=admin, timeout=TIMEOUT).json()
+        requests.delete(f"{jobs}/continuous", params={"rev": job_doc["_rev"]}, auth=admin, timeout=TIMEOUT)
 
 
 def expected_partial(origin: Database, names: set[str]) -> set[str]:
@@ -83,18 +83,20 @@ def expected_partial(origin: Database, names: set[str]) -> set[str]:
             if doc_id == "_design/pypi" or doc_id.split("/")[0].split(":dist:")[0] in names}
 
 
-def test_a_partial_mirror_by_project(origin: Database, upstream: EmulatorServer, tmp_path: Path) -> None:
+def test_a_partial_mirror_by_project(origin: Database, upstream: EmulatorServer, start_server) -> None:
     names = project_names(upstream.dataset)
     chosen, left_out = names[:2], names[2]
-    with EmbeddedServer(tmp_path / "partial") as partial_server:
-        mirror = mirror_db(partial_server, "pypi")
-        spellings = [chosen[0].upper(), chosen[1]]  # any spelling: the request normalizes
-        replicate(partial_server, replication(origin.url, mirror.url, projects=spellings))
-        check_partial_mirror(origin, mirror, chosen, left_out)
+    partial_server = start_server("partial")
+    mirror = reader_mirror(partial_server, "pypi")
+    spellings = [chosen[0].upper(), chosen[1]]  # any spelling: the request normalizes
+    replicate(partial_server, replication(origin.location, mirror.location, projects=spellings))
+    check_partial_mirror(origin, mirror, chosen, left_out, own=own_setup(partial_server))
 
 
-def check_partial_mirror(origin: Database, mirror: Database, chosen: list[str], left_out: str) -> None:
-    assert set(documents(mirror)) == expected_partial(origin, set(chosen))
+def check_partial_mirror(origin: Database, mirror: Database, chosen: list[str], left_out: str, *,
+                         own: set[str]) -> None:
+    """``own``: what the mirror holds from its own setup (the filter leaves the origin's guard behind)."""
+    assert set(documents(mirror)) == expected_partial(origin, set(chosen)) | own
     assert_serves_the_same(origin, mirror, chosen, whole=False)
     assert served(mirror, f"/simple/{left_out}/", PIP_ACCEPT)[0] == 404
     index = json.loads(served(mirror, "/simple/", PIP_ACCEPT)[2])
@@ -102,38 +104,71 @@ def check_partial_mirror(origin: Database, mirror: Database, chosen: list[str], 
         origin.get(name)["name"] for name in chosen)
 
 
-def test_a_partial_mirror_by_classifier(origin: Database, mirror_server: EmbeddedServer) -> None:
+def test_a_partial_mirror_by_classifier(origin: Database, mirror_server: AnyServer) -> None:
     projects = {doc_id: doc for doc_id, doc in documents(origin).items() if doc.get("type") == "project"}
     classifier = next(c for doc in projects.values() for c in doc["classifiers"])
     expected = sorted(pid for pid, doc in projects.items() if classifier in doc["classifiers"])
     assert 0 < len(expected) < len(projects)
     assert projects_with_classifiers(origin, [classifier]) == expected
-    mirror = mirror_db(mirror_server, "by-classifier")
-    replicate(mirror_server, replication(origin.url, mirror.url, projects=expected))
+    mirror = node_db(mirror_server, "by-classifier")
+    replicate(mirror_server, replication(origin.location, mirror.location, projects=expected))
     assert set(documents(mirror)) == expected_partial(origin, set(expected))
 
 
-def test_a_mango_selector_mirror_on_pouchdb_server(origin: Database, origin_server: EmbeddedServer,
-                                                   mirror_server: EmbeddedServer, upstream: EmulatorServer) -> None:
-    """PouchDB Server applies ``selector`` only in ``_replicator`` documents with a local source
-    (docs/couchdb-vs-pouchdb.md); CouchDB 3.x takes it in ``_replicate`` with URLs."""
+def test_a_mango_selector_mirror_through_replicator(origin: Database, origin_server: AnyServer,
+                                                   mirror_server: AnyServer, upstream: EmulatorServer) -> None:
+    """A ``_replicator`` document on the origin's server with a ``selector``. CouchDB 3.x takes full
+    URLs (it has no local names any more); PouchDB Server applies the selector only with a local
+    ``source`` name, a push (docs/couchdb-vs-pouchdb.md)."""
     chosen = project_names(upstream.dataset)[3:5]
-    mirror = mirror_db(mirror_server, "by-selector")
-    job: dict[str, Any] = replication("pypi", mirror.url) | {"selector": project_selector(chosen)}
-    assert requests.put(f"{origin_server.url}/_replicator/selector", json=job, timeout=TIMEOUT).status_code == 201
-    state = wait_for(lambda: requests.get(f"{origin_server.url}/_replicator/selector", timeout=TIMEOUT)
-                     .json().get("_replication_state") in ("completed", "error"), 60, "the selector job")
+    mirror = node_db(mirror_server, "by-selector")
+    source = origin.location if on_couchdb(origin_server) else "pypi"
+    job = replication(source, mirror.location, selector=project_selector(chosen))
+    jobs, admin = f"{origin_server.base_url}/_replicator", origin_server.admin
+    assert requests.put(f"{jobs}/selector", json=job, auth=admin, timeout=TIMEOUT).status_code == 201
+    state = wait_for(lambda: requests.get(f"{jobs}/selector", auth=admin, timeout=TIMEOUT)
+                     .json().get("_replication_state") in ("completed", "error", "failed"), 60, "the selector job")
     assert state
     assert set(documents(mirror)) == expected_partial(origin, set(chosen))
 
 
-def test_pouchdb_server_ignores_a_selector_in_replicate(origin: Database, mirror_server: EmbeddedServer,
-                                                        upstream: EmulatorServer) -> None:
-    """Recorded so the docs stay true: here ``_replicate`` copies everything despite the selector."""
+def test_a_selector_in_replicate_is_applied_by_couchdb_and_ignored_by_pouchdb_server(
+        origin: Database, mirror_server: AnyServer, upstream: EmulatorServer) -> None:
+    """Recorded so the docs stay true: CouchDB copies what the selector picks; PouchDB Server's
+    ``_replicate`` copies everything despite it."""
     chosen = project_names(upstream.dataset)[:1]
-    mirror = mirror_db(mirror_server, "selector-ignored")
-    replicate(mirror_server, replication(origin.url, mirror.url) | {"selector": project_selector(chosen)})
-    assert set(documents(mirror)) == set(documents(origin))
+    mirror = node_db(mirror_server, "selector-in-replicate")
+    replicate(mirror_server, replication(origin.location, mirror.location, selector=project_selector(chosen)))
+    if on_couchdb(mirror_server):
+        assert set(documents(mirror)) == expected_partial(origin, set(chosen))
+    else:
+        assert set(documents(mirror)) == set(documents(origin))
+
+
+def test_credentials_with_any_password_reach_the_replicator_and_are_never_printed(
+        origin: Database, start_server) -> None:
+    """``replication()`` puts credentials in the URL when both servers read them alike, else in
+    CouchDB's ``auth`` object: CouchDB reads a URL's user and password literally (no percent-decoding);
+    PouchDB Server decodes them but takes no endpoint objects (docs/couchdb-vs-pouchdb.md)."""
+    secret = "p@ss:w/rd%"
+    server = start_server("special", admin=("root", secret))
+    target = DatabaseURL(server.base_url, "special", "root", secret)
+    body = replication(origin.location, target)
+    shown = repr(body) + str(body) + repr([body])
+    assert secret not in shown and (origin.location.password is None or origin.location.password not in shown)
+    assert body["target"] == {"url": target.url, "auth": {"basic": {"username": "root", "password": secret}}}
+    encoded = f"http://root:{quote(secret, safe='')}@{server.base_url.split('://', 1)[1]}/special"
+    by_url = replication(origin.location, encoded)
+    assert quote(secret, safe="") not in repr(by_url)
+    works, refused = (body, by_url) if on_couchdb(server) else (by_url, body)
+    answer = requests.post(f"{server.base_url}/_replicate", json=refused, auth=server.admin, timeout=TIMEOUT)
+    assert answer.status_code == 500 and secret not in answer.text
+    if on_couchdb(server):
+        assert "replication_auth_error" in answer.text  # the password was read as "p%40ss..."
+    else:
+        assert "is not a function" in answer.text  # PouchDB takes the object for a database instance
+    assert replicate(server, works)["ok"]
+    assert documents(Database(target)) == documents(origin)
 
 
 @pytest.mark.parametrize("spelling", ['["Mirror.Demo"]', "mirror-demo", "mirror_demo, nothing-else"])
