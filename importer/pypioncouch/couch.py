@@ -163,11 +163,17 @@ class Database:
         return True
 
     def create(self) -> bool:
-        """Create the database; False when it already existed."""
+        """Create the database; False when it already existed.
+
+        CouchDB asks for a server admin before it looks: a writer that is not one
+        (the importer of a set-up node) gets 401 for a database that exists.
+        """
         try:
             self.request("PUT", self.url, what="create database")
         except CouchError as exc:
             if exc.status == 412:
+                return False
+            if exc.status in (401, 403) and self.exists():
                 return False
             raise
         return True
