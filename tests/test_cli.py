@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -90,20 +91,18 @@ def test_unreachable_upstream_and_database_have_their_exit_codes(db: Database, s
     assert "database error" in capsys.readouterr().err
 
 
-def test_credentials_are_used_and_never_printed(tmp_path, start_emulator) -> None:
-    import requests
-    from pypioncouch.embedded import EmbeddedServer
+def test_credentials_are_used_and_never_printed(start_server, start_emulator) -> None:
     emu = start_emulator(generate_dataset(projects=1))
-    with EmbeddedServer(tmp_path / "secured") as server:  # its own server: an admin ends the admin party
-        requests.put(f"{server.url}/_config/admins/admin", json="hunter2", timeout=10).raise_for_status()
-        url = server.url.replace("http://", "http://admin:hunter2@") + "/secured"
-        result = subprocess.run([sys.executable, "-m", "pypioncouch.cli", "--fullimport", url, "--index-url", emu.url,
-                                 "--no-progress", "-v"], capture_output=True, text=True, timeout=120)
-        assert result.returncode == EXIT_OK, result.stderr
-        assert "hunter2" not in result.stdout + result.stderr
-        assert "/secured" in result.stdout
-        wrong = url.replace("hunter2", "wrong-secret")
-        result = subprocess.run([sys.executable, "-m", "pypioncouch.cli", "--update", wrong, "--index-url", emu.url,
-                                 "--no-progress"], capture_output=True, text=True, timeout=120)
-        assert result.returncode == EXIT_DATABASE and "401" in result.stderr
-        assert "wrong-secret" not in result.stdout + result.stderr
+    server = start_server("secured", admin=("admin", "hunter2"))  # its own server, with this admin on either kind
+    url = server.base_url.replace("http://", "http://admin:hunter2@") + "/secured"
+    env = {k: v for k, v in os.environ.items() if k not in ("COUCHDB_USER", "COUCHDB_PASSWORD")}  # the URL's only
+    result = subprocess.run([sys.executable, "-m", "pypioncouch.cli", "--fullimport", url, "--index-url", emu.url,
+                             "--no-progress", "-v"], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == EXIT_OK, result.stderr
+    assert "hunter2" not in result.stdout + result.stderr
+    assert "/secured" in result.stdout
+    wrong = url.replace("hunter2", "wrong-secret")
+    result = subprocess.run([sys.executable, "-m", "pypioncouch.cli", "--update", wrong, "--index-url", emu.url,
+                             "--no-progress"], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == EXIT_DATABASE and "401" in result.stderr
+    assert "wrong-secret" not in result.stdout + result.stderr

@@ -1,27 +1,28 @@
 """The follower: a loop that survives outages and stops cleanly, unit-tested and then run for real.
 
 The end-to-end test runs ``pypioncouch --update URL --follow`` in a subprocess
-against the emulator and a PouchDB Server of its own (it restarts it), and
-changes the emulator's data while it runs.
+against the emulator and a server of its own, of the run's kind (it restarts
+it), and changes the emulator's data while it runs.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import pytest
 
 from pypioncouch.couch import CouchUnavailable, Database
-from pypioncouch.embedded import EmbeddedServer
 from pypioncouch.emulator import EmulatorServer, generate_dataset
 from pypioncouch.follow import Follower
 from pypioncouch.importer import XmlRpcImporter
+from pypioncouch.servers import AnyServer
 from pypioncouch.state import STATE_ID
 from pypioncouch.sync import SyncReport
 from pypioncouch.upstream import UpstreamError
@@ -77,10 +78,9 @@ def test_interval_must_be_positive() -> None:
 
 
 @pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+def own_server(start_server) -> AnyServer:
     """A server of this test's own, so restarting it disturbs no other test."""
-    with EmbeddedServer(tmp_path / "couch") as server:
-        yield server
+    return start_server("follow")
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
@@ -93,9 +93,14 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None
 
 
 def start_follower(db: Database, emu: EmulatorServer, log: Path) -> subprocess.Popen[bytes]:
+    """The follower as a service runs it: a bare URL, the credentials (if any) in its environment."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COUCHDB_USER", "COUCHDB_PASSWORD")}
+    if db.location.username:
+        env.update(COUCHDB_USER=db.location.username, COUCHDB_PASSWORD=db.location.password or "")
     command = [sys.executable, "-m", "pypioncouch.cli", "--update", db.url, "--index-url", emu.url,
                "--protocol", "xmlrpc", "--follow", "0.3", "--no-progress"]
-    return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            env=env)
 
 
 def has_release(db: Database, project: str, version: str) -> Callable[[], bool]:
@@ -103,7 +108,7 @@ def has_release(db: Database, project: str, version: str) -> Callable[[], bool]:
 
 
 def test_follower_applies_changes_through_restarts_and_outages_and_stops_on_sigterm(
-        own_server: EmbeddedServer, tmp_path: Path) -> None:
+        own_server: AnyServer, tmp_path: Path) -> None:
     dataset = generate_dataset(projects=5, seed=11)
     name = next(iter(dataset)).normalized
     with EmulatorServer(dataset) as emu:

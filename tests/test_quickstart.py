@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -13,10 +14,12 @@ from pypioncouch.quickstart import DEFAULT_PROJECTS
 
 
 def test_quickstart_falls_back_to_bundled_data_and_prints_working_urls(tmp_path) -> None:
+    """Its own embedded server on either run: CouchDB credentials in the user's shell must not reach it."""
     port = free_port()
     command = [sys.executable, "-m", "pypioncouch.quickstart", "--port", str(port), "--data", str(tmp_path / "couch"),
                "--index-url", "http://127.0.0.1:9"]  # an index that cannot be reached
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = dict(os.environ, COUCHDB_USER="operator", COUCHDB_PASSWORD="from-the-shell")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
         lines = []
         assert process.stdout is not None
@@ -25,6 +28,7 @@ def test_quickstart_falls_back_to_bundled_data_and_prints_working_urls(tmp_path)
             if line.startswith("Serving"):
                 break
         output = "".join(lines)
+        assert "from-the-shell" not in output
         assert "importing the emulator's bundled copy instead" in output
         assert f": {len(DEFAULT_PROJECTS)} imported, 0 already up to date, 0 failed" in output
         pip_url = re.search(r"--index-url (\S+/simple/)", output).group(1)

@@ -62,9 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"port {args.port} is taken: using {port}")
     with ExitStack() as stack:
         server = stack.enter_context(EmbeddedServer(Path(args.data), host=args.host, port=port))
-        db_url = f"{server.url}/{args.db}"
+        # Its own server, in admin party: no credentials, whatever COUCHDB_USER/COUCHDB_PASSWORD say.
+        db_url = parse_database_url(f"{server.url}/{args.db}", env={})
         print(f"embedded PouchDB Server: {server.url} (data in {args.data})")
-        push_design_doc(parse_database_url(db_url))
+        push_design_doc(db_url)
         print(f"pushed the CouchApp to {db_url}")
         report, source = import_defaults(db_url, args.index_url, stack)
         print(f"projects from {source}: {report.fetched} imported, {report.skipped} already up to date, "
