@@ -34,12 +34,25 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(scope="session")
 def couch_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnyServer]:
-    """The server of the whole run: PouchDB Server, or CouchDB with ``PYPIONCOUCH_SERVER=couchdb``."""
+    """The server of the whole run: PouchDB Server, or CouchDB with ``PYPIONCOUCH_SERVER=couchdb``.
+
+    Where the server has an admin (CouchDB always does), the importer finds the
+    credentials where an operator's service file puts them, in ``COUCHDB_USER``
+    and ``COUCHDB_PASSWORD``, so commands under test are given bare database URLs.
+    """
     server = start_local_server(tmp_path_factory.mktemp("server"))
+    saved = {key: os.environ.get(key) for key in ("COUCHDB_USER", "COUCHDB_PASSWORD")}
+    if server.admin:
+        os.environ["COUCHDB_USER"], os.environ["COUCHDB_PASSWORD"] = server.admin
     try:
         yield server
     finally:
         server.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @pytest.fixture
