@@ -75,13 +75,16 @@ function firstValue(req, name) {
  * req.path (`[db, "_design", ddoc, "_list", ...]`). docs/deployment.md says
  * what a proxy must send.
  */
+var HOST = /^[A-Za-z0-9.\-_]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$/;
+var PREFIX = /^\/([^\/\s"'<>\\?#][^\s"'<>\\?#]*)?$/;
+
 function absoluteRoot(req) {
-  var host = firstValue(req, 'X-Forwarded-Host') || firstValue(req, 'Host');
+  var forwarded = firstValue(req, 'X-Forwarded-Host'), host = firstValue(req, 'Host');
   var https = firstValue(req, 'X-Forwarded-Ssl').toLowerCase() === 'on' ||
     firstValue(req, 'X-Forwarded-Proto').toLowerCase() === 'https';
   var prefix = firstValue(req, 'X-Forwarded-Prefix'), path = req.path || [], root;
-  if (!/^[A-Za-z0-9.\-_]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$/.test(host)) { host = 'localhost'; }
-  if (/^\/([^\/\s"'<>\\?#][^\s"'<>\\?#]*)?$/.test(prefix)) {
+  host = HOST.test(forwarded) ? forwarded : (HOST.test(host) ? host : 'localhost');
+  if (PREFIX.test(prefix)) {
     root = prefix.replace(/\/+$/, '') + '/';
   } else if (negotiate.header(req, 'x-couchdb-vhost-path')) {
     root = '/';

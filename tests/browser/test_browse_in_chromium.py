@@ -15,6 +15,7 @@ from pypioncouch.couch import Database
 from tests.browser.conftest import save_screenshot
 from tests.conftest import rewrite_url
 from tests.couchapp.browse_data import project_ids, site_db  # noqa: F401  (fixture)
+from tests.couchapp.prefix_proxy import PrefixProxy
 
 pytestmark = pytest.mark.browser
 
@@ -100,3 +101,32 @@ def test_all_projects_page_by_page(browser, screenshots: Path, site_db: Database
         navigate(browser, nexts[0].click)
     total = len(project_ids(site_db))
     assert pages == -(-total // 50) and len(seen) == total and len(set(seen)) == total
+
+
+def styled(driver) -> bool:
+    """The style sheet was found and applied: the header has browse.css's dark blue."""
+    return driver.find_element(By.CSS_SELECTOR, "header.site").value_of_css_property("background-color") in (
+        "rgba(14, 59, 94, 1)", "rgb(14, 59, 94)")
+
+
+def test_behind_a_reverse_proxy_prefix(browser, screenshots: Path, site_db: Database) -> None:
+    """Issue 13: behind docs/deployment.md's proxy prefix the style sheet and every link got a
+    doubled path. Everything a person does there stays under the proxy's /pypi/."""
+    with PrefixProxy(rewrite_url(site_db, ""), "/pypi") as proxy:
+        browser.get(proxy.root)
+        assert styled(browser)
+        box = browser.find_element(By.NAME, "q")
+        box.send_keys("Alpha_T")
+        navigate(browser, box.submit)
+        assert browser.current_url == proxy.root + "search/?q=alpha-t"  # the redirect, relative, stayed under it
+        assert "alpha-t" in heading(browser) and styled(browser)
+        click(browser, "Alpha-Tool")
+        assert browser.current_url == proxy.root + "project/alpha-tool/" and heading(browser).startswith("Alpha-Tool")
+        save_screenshot(browser, screenshots, "behind-proxy-project")
+        click(browser, "Projects")
+        navigate(browser, browser.find_elements(By.CSS_SELECTOR, "a[rel~=next]")[0].click)
+        assert browser.current_url.startswith(proxy.root + "projects/next/?start=") and styled(browser)
+        browser.find_element(By.NAME, "q").send_keys("compiler humans")
+        navigate(browser, browser.find_element(By.XPATH, "//button[contains(., 'Search summaries')]").click)
+        assert browser.current_url.startswith(proxy.root + "search/summary/")
+        assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.projects .name")] == ["gamma"]

@@ -27,6 +27,7 @@ class Page:
     links: list[Link] = field(default_factory=list)
     stylesheets: list[str] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)  # where each form and form button submits, resolved
 
     def link(self, text: str) -> Link:
         """The first link whose text contains `text`."""
@@ -45,6 +46,7 @@ class _Reader(HTMLParser):
         self.text: list[str] = []
         self.stylesheets: list[str] = []
         self.feeds: list[str] = []
+        self.forms: list[str] = []
         self.skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -58,6 +60,10 @@ class _Reader(HTMLParser):
             self.stylesheets.append(attributes.get("href", ""))
         elif tag == "link" and attributes.get("rel") == "alternate":
             self.feeds.append(attributes.get("href", ""))
+        elif tag == "form":
+            self.forms.append(attributes.get("action", ""))
+        elif tag == "button" and "formaction" in attributes:
+            self.forms.append(attributes["formaction"])
         elif tag in ("script", "style", "title"):
             self.skip += 1
 
@@ -85,8 +91,9 @@ def read(response: requests.Response) -> Page:
         links=[Link(href, urljoin(base, href), " ".join(text.split()), rel) for href, text, rel in reader.anchors],
         stylesheets=[urljoin(base, href) for href in reader.stylesheets],
         feeds=[urljoin(base, href) for href in reader.feeds],
+        forms=[urljoin(base, action) for action in reader.forms],
     )
 
 
-def fetch(url: str, **kwargs) -> Page:
-    return read(requests.get(url, timeout=120, **kwargs))
+def fetch(url: str, session: requests.Session | None = None, **kwargs) -> Page:
+    return read((session or requests).get(url, timeout=120, **kwargs))

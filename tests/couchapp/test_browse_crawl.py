@@ -1,46 +1,21 @@
-"""Walk the whole site from the home page, as a crawler would: every link, stylesheet and
-feed under the CouchApp answers (no 404, no 500), and every project is reachable.
-Links marked rel="nofollow" (classifier filters, which combine without end) are
-checked but not followed, as a polite crawler does."""
+"""Walk the whole site from the home page, as a crawler would: every link, stylesheet, feed
+and form under the CouchApp answers (no 404, no 500), none leads out of the CouchApp, and
+every project is reachable. The same walk behind a vhost and a reverse proxy's prefix is in
+tests/couchapp/test_site_prefixes.py."""
 
 from __future__ import annotations
-
-from collections import deque
-from urllib.parse import unquote
-
-import requests
 
 from pypioncouch.couch import Database
 from tests.conftest import rewrite_url
 from tests.couchapp.browse_data import project_ids, site_db  # noqa: F401  (fixture)
-from tests.couchapp.html_page import read
-
-MAX_PAGES = 1500
+from tests.couchapp.site_walk import MAX_PAGES, walk
 
 
 def test_every_link_from_the_home_page_resolves(site_db: Database) -> None:
-    root = rewrite_url(site_db, "")
-    database_root = site_db.url + "/"
-    queue, seen, failures, visited = deque([(root, True)]), {root}, [], 0
-    with requests.Session() as session:
-        while queue and visited < MAX_PAGES:
-            url, follow = queue.popleft()
-            response = session.get(url, timeout=120)
-            visited += 1
-            if response.status_code != 200:
-                failures.append((response.status_code, url))
-                continue
-            if not follow or not response.headers.get("Content-Type", "").startswith("text/html"):
-                continue
-            page = read(response)
-            targets = [(link.url, "nofollow" not in link.rel) for link in page.links]
-            for target, follow_target in targets + [(url, True) for url in page.stylesheets + page.feeds]:
-                target = target.split("#")[0]
-                if target.startswith(database_root) and target not in seen:  # ours, not PyPI's links
-                    seen.add(target)
-                    queue.append((target, follow_target))
-    assert not failures, failures[:20]
-    assert visited < MAX_PAGES, "the walk did not finish"
-    projects = project_ids(site_db)
-    reached = {url[len(root) + len("project/"):].split("/")[0] for url in seen if url.startswith(root + "project/")}
-    assert projects <= {unquote(name) for name in reached}
+    result = walk(rewrite_url(site_db, ""))
+    assert not result.failures, result.failures[:20]
+    assert not result.escaped, result.escaped[:20]
+    assert result.visited < MAX_PAGES, "the walk did not finish"
+    assert project_ids(site_db) <= result.projects_reached()
+    for feed, links in result.feeds.items():
+        assert links and all(link.startswith(result.root) for link in links), (feed, links[:5])

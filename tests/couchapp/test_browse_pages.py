@@ -3,16 +3,18 @@ says and where its links lead; redirects to canonical URLs; JSON for every page.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urljoin
 
+import pytest
 import requests
 
 from pypioncouch.feeds import project_attachments
 from pypioncouch.couch import Database
 from tests.conftest import rewrite_url
 from tests.couchapp.browse_data import known_db  # noqa: F401  (fixture)
-from tests.couchapp.html_page import Page, fetch
+from tests.couchapp.html_page import Page, fetch, read
 
 
 def page(db: Database, path: str) -> Page:
@@ -128,6 +130,18 @@ def test_project_names_are_normalized_and_unknown_ones_are_404(known_db: Databas
     assert redirect(known_db, "project/Alpha_Tool/") == (301, rewrite_url(known_db, "project/alpha-tool/"))
     assert requests.get(rewrite_url(known_db, "project/nope/"), timeout=30).status_code == 404
     assert requests.get(rewrite_url(known_db, "project/beta/9.9/"), timeout=30).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["root=//evil.example/", "root=https://evil.example/", "..%2F=//evil.example/",
+                                   "root=../../../../../../../../../"])
+def test_a_client_cannot_move_the_base_of_a_page(known_db: Database, query: str) -> None:
+    """The page's root comes from the rule's `root` value (lib/browse_page.js); a client's own
+    `root`, or PouchDB Server replacing a rule value that equals a parameter's name, must not turn
+    it into a link elsewhere."""
+    response = requests.get(rewrite_url(known_db, f"projects/?{query}"), timeout=30)
+    assert response.status_code == 200
+    assert re.search(r'<base href="([^"]*)">', response.text).group(1) in ("../", "./")
+    assert read(response).link("Alpha-Tool").url.startswith(rewrite_url(known_db, ""))
 
 
 def test_numeric_project_name_has_its_page_and_is_found(known_db: Database) -> None:

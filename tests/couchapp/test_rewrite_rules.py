@@ -29,3 +29,22 @@ def test_every_rule_has_a_target_and_no_function_rewrites() -> None:
     rules = load_rules()
     assert isinstance(rules, list) and rules
     assert all(isinstance(rule.get("to"), str) and isinstance(rule.get("from"), str) for rule in rules)
+
+
+def depth(from_path: str) -> int:
+    """How many directories below the `_rewrite/` root a URL matching `from_path` is, as a
+    browser resolves relative links: `projects/` 1, `project/x/` 2, `rss/updates.xml` 1."""
+    segments = [segment for segment in from_path.split("/") if segment]
+    return len(segments) if from_path.endswith("/") or not segments else len(segments) - 1
+
+
+def test_every_page_rule_passes_the_depth_of_its_url_as_root() -> None:
+    """Pages link relative to the root (lib/browse_page.js): the rule is the only one that knows
+    how deep its URL is, since nothing in CouchDB's req says what the client asked for."""
+    pages = [rule for rule in load_rules() if rule["to"].startswith(("_list/browse_", "_show/browse_"))]
+    assert len(pages) >= 29
+    wrong = [(rule["from"], (rule.get("query") or {}).get("root")) for rule in pages
+             if (rule.get("query") or {}).get("root") != ("../" * depth(rule["from"]) or "./")]
+    assert wrong == []
+    others = [rule["from"] for rule in load_rules() if rule not in pages and "root" in (rule.get("query") or {})]
+    assert others == []
