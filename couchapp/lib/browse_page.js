@@ -35,7 +35,7 @@ var MUSTACHE_CONFIG = {escape: escaping.escape};
  * page link anywhere else (PouchDB Server replaces a rule's query value equal
  * to a parameter's name, so `?../=x` can change it). A URL typed without its
  * trailing slash (`project/x`) is served the same page, whose links are then
- * one level off: neither server tells the design doc that the slash is missing.
+ * one level off: CouchDB's req does not say the slash is missing.
  */
 var ROOT = /^(\.\/|(\.\.\/){1,8})$/;
 
