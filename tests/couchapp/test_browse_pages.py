@@ -60,6 +60,14 @@ def test_search_summaries_needs_every_word(known_db: Database) -> None:
     assert "No summary mentions" in page(known_db, "search/summary/?q=humans+toolkit").text
 
 
+def test_query_text_is_read_as_typed(known_db: Database) -> None:
+    """`&`, `=`, `+` and `%` typed in the search box reach the page as typed (CouchDB's
+    requested_path holds the query decoded, so reading it there cut the text at the `&`)."""
+    found = page(known_db, "search/summary/?q=humans%20%26%20compiler%3D%2B%25")
+    assert names_listed(found) == ["gamma"]
+    assert 'value="humans &amp; compiler=+%"' in found.html
+
+
 def test_author_page_gathers_every_spelling_and_links_to_projects(known_db: Database) -> None:
     author = page(known_db, "author/?name=ada%20lovelace")
     assert names_listed(author) == ["Alpha-Tool", "beta"]
