@@ -4,8 +4,8 @@ CouchDB 3.2+ sends ``Content-Security-Policy: sandbox`` on every show and list
 response, and a sandboxed page may not submit forms: the browsing pages' search
 box would do nothing. ``--setup`` (with a server admin) sets ``[csp]
 showlist_header_value = sandbox allow-forms`` on every node: forms work, scripts
-stay blocked. PouchDB Server sends no such header and has no ``/_node``
-configuration, so there the setup has nothing to do, and says so.
+stay blocked. PouchDB Server sends no such header (its ``/_node/node1@127.0.0.1/_config``
+is only its own ``/_config``, for Fauxton), so there the setup writes nothing, and says so.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tests.conftest import rewrite_url
 
 TIMEOUT = 30
 only_couchdb = pytest.mark.skipif(server_kind() != "couchdb",
-                                  reason="PouchDB Server sends no Content-Security-Policy and has no /_node config")
+                                  reason="PouchDB Server sends no Content-Security-Policy: --setup writes no [csp] there")
 
 
 def csp_section(server_url: str, node: str = "_local") -> str:
