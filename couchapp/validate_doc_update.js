@@ -57,6 +57,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function isInt(v) { return typeof v === 'number' && Math.floor(v) === v; }
   function isFiles(v) { return isArray(v) && v.length <= MAX_FILES; }
   function isName(v) { return isString(v) && /^[a-z0-9._-]+$/.test(v); }
+  function isText(v) { return typeof v === 'string'; }
   function isFilename(v) { return isString(v) && v.indexOf('/') < 0; }
 
   // type -> required fields (field -> [check, what it must be]), the id it must have and its rule.
@@ -84,6 +85,19 @@ function (newDoc, oldDoc, userCtx, secObj) {
       id: function (d) { return d.project + ':dist:' + d.filename; },
       idRule: 'project:dist:filename'
     },
+    json_api: {
+      fields: {project: [isName, 'a normalized name'], pieces: [isArray, 'an array'], text: [isText, 'a string']},
+      id: function (d) { return d.project + '//json'; },
+      idRule: 'project//json'
+    },
+    json_api_piece: {
+      fields: {project: [isName, 'a normalized name'], text: [isText, 'a string']},
+      id: function (d) {
+        var own = d._id.indexOf(d.project + '//json/') === 0 && /^[0-9a-f]{16}\+*$/.test(d._id.slice(d.project.length + 7));
+        return own ? d._id : null;
+      },
+      idRule: 'project//json/<first 16 hex digits of the text\'s SHA-256>'
+    },
     state: {fields: {}, id: function () { return 'pypioncouch:state'; }, idRule: 'fixed'},
     import_error: {
       fields: {project: [isString, 'a string'], error: [isString, 'a string']},
@@ -99,7 +113,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function checkShape() {
     var spec = TYPES[newDoc.type], field, check, expected;
     if (!spec) {
-      refuse('"type" must be one of project, release, release_files, distribution, state, import_error');
+      refuse('"type" must be one of project, release, release_files, json_api, json_api_piece, distribution, state, import_error');
     }
     for (field in spec.fields) {
       if (spec.fields.hasOwnProperty(field)) {

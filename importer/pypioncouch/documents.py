@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Callable, Optional
 
 from . import textclean
+from .json_api import answer_documents
 from .names import NormalizedName, normalize
 from .pypi_types import FileInfo, ProjectInfo, ProjectPayload
 from .render import render_description
@@ -105,6 +106,9 @@ class ProjectDocuments:
 
     name: NormalizedName
     project: Document
+    # Every document under ``<name>/``: releases, their spill-over files, then the JSON API
+    # answer's pieces and head (json_api.py), the head last. The importer writes, compares
+    # and deletes this list against the database's ``<name>/`` range.
     releases: list[Document] = field(default_factory=list)
 
     def all(self) -> list[Document]:
@@ -142,7 +146,7 @@ def build_project_documents(
     for version in versions:
         release_docs.extend(_release_documents(name, version, releases[version], infos.get(version)))
     project = _project_document(name, payload, info, versions, release_docs, renderer)
-    return ProjectDocuments(name=name, project=project, releases=release_docs)
+    return ProjectDocuments(name=name, project=project, releases=release_docs + answer_documents(project, release_docs))
 
 
 def _project_document(
