@@ -15,8 +15,10 @@ carries those credentials, the way a deployment's importer is configured.
 
 from __future__ import annotations
 
+import configparser
 import os
 import secrets
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -51,8 +53,15 @@ class CouchDBServer:
     """One CouchDB node on loopback; a context manager that stops it on exit.
 
     ``cookie`` and ``single_node`` exist for clusters: nodes that are to join
-    share a cookie (Erlang's, and the secret that signs session cookies) and
-    start without ``single_node`` (see :class:`CouchDBCluster`).
+    share Erlang's cookie and start without ``single_node`` (see
+    :class:`CouchDBCluster`); ``auth_secret`` signs session cookies.
+
+    ``DATADIR/local.ini`` is the last file of the ini chain, so it is where
+    CouchDB itself writes: the admin's password hash, the server uuid, what
+    ``_cluster_setup`` synchronises between nodes and every ``PUT /_config``
+    (``--setup``'s ``[csp]``). :meth:`start` creates it once and, on a restart,
+    updates only the settings this class owns (addresses, folders, log file):
+    a node comes back as it went down, with its own configuration.
     """
 
     kind = "couchdb"
@@ -60,7 +69,7 @@ class CouchDBServer:
     def __init__(self, data_dir: Path | str, *, port: int | None = None, release: Path | None = None,
                  admin: tuple[str, str] = ("admin", "pw"), single_node: bool = True,
                  cookie: str | None = None, host: str = "127.0.0.1", dist_port: int | None = None,
-                 name: str | None = None) -> None:
+                 name: str | None = None, auth_secret: str | None = None) -> None:
         found = release or find_release()
         if found is None:
             raise CouchDBServerError(f"no CouchDB release found: {RELEASE_HINT}")
@@ -71,6 +80,7 @@ class CouchDBServer:
         self.admin = admin
         self.single_node = single_node
         self.cookie = cookie or secrets.token_hex(16)
+        self.auth_secret = auth_secret or secrets.token_hex(16)
         self.dist_port = dist_port
         self.name = name or f"couchdb_{self.port}"  # unique among the nodes sharing this address
         self.process: subprocess.Popen[bytes] | None = None
@@ -95,31 +105,38 @@ class CouchDBServer:
         data = self.data_dir / "data"
         data.mkdir(parents=True, exist_ok=True)
         user, password = self.admin
-        # The admin is hashed by CouchDB into this file on first start; rewriting it each start is harmless.
-        (self.data_dir / "local.ini").write_text(f"""\
-[couchdb]
-single_node = {'true' if self.single_node else 'false'}
-database_dir = {data}
-view_index_dir = {data}
-
-[chttpd]
-port = {self.port}
-bind_address = {self.host}
-
-[httpd]
-bind_address = {self.host}
-
-[chttpd_auth]
-secret = {self.cookie}
-
-[log]
-writer = file
-file = {self.data_dir / 'couchdb.log'}
-level = warning
-
-[admins]
-{user} = {password}
-""", encoding="utf-8")
+        ini = configparser.RawConfigParser(interpolation=None, strict=False)
+        ini.optionxform = str  # type: ignore[assignment,method-assign]  # CouchDB's keys are case-sensitive
+        local_ini = self.data_dir / "local.ini"
+        if local_ini.exists():
+            ini.read(local_ini, encoding="utf-8")
+        # Owned by this class, set on every start (the port may change between runs of one data dir).
+        owned = {
+            "couchdb": {"single_node": "true" if self.single_node else "false",
+                        "database_dir": str(data), "view_index_dir": str(data)},
+            "chttpd": {"port": str(self.port), "bind_address": self.host},
+            "httpd": {"bind_address": self.host},
+            "log": {"writer": "file", "file": str(self.data_dir / "couchdb.log")},
+        }
+        # Set once, then CouchDB's: it hashes the admin's password into this file on first start (a
+        # cluster's nodes then share finish_cluster's copy of the first node's hash: rewriting the
+        # plain password would give a restarted node a salt of its own, and cookie sessions made
+        # on the others would fail there), _cluster_setup syncs the secret, --setup writes [csp].
+        initial = {"chttpd_auth": {"secret": self.auth_secret}, "log": {"level": "warning"},
+                   "admins": {user: password}}
+        for section, values in owned.items():
+            if not ini.has_section(section):
+                ini.add_section(section)
+            for key, value in values.items():
+                ini.set(section, key, value)
+        for section, values in initial.items():
+            if not ini.has_section(section):
+                ini.add_section(section)
+            for key, value in values.items():
+                if not ini.has_option(section, key):
+                    ini.set(section, key, value)
+        with open(local_ini, "w", encoding="utf-8") as out:
+            ini.write(out)
         vm_args = (self.release / "etc" / "vm.args").read_text(encoding="utf-8").splitlines()
         interface = "{" + self.host.replace(".", ",") + "}"
         vm_args = [f"-name {self.node_name}" if line.startswith("-name ")
@@ -153,7 +170,7 @@ level = warning
                 raise CouchDBServerError(f"CouchDB exited with {self.process.returncode}; "
                                          f"see {self.data_dir / 'couchdb.stdout'} and couchdb.log")
             try:
-                # /_up answers 200 once the node serves requests (404 while it starts; 503 in maintenance).
+                # /_up answers 200 once the node serves requests (404 while it seeds, or in maintenance mode).
                 if requests.get(self.base_url + "/_up", timeout=2).status_code == 200:
                     return
             except requests.RequestException:
@@ -193,18 +210,20 @@ class CouchDBCluster:
 
     Every node shares the cookie and the admin. :attr:`url` is the first node's;
     any node serves every request, and :meth:`CouchDBServer.stop` on one of
-    :attr:`nodes` takes it down (``start()`` brings it back with its data).
+    :attr:`nodes` takes it down; ``start()`` brings it back with its data and
+    its configuration, and :meth:`wait_connected` waits until the others see it.
     """
 
     def __init__(self, data_dir: Path | str, *, size: int = 3, release: Path | None = None,
                  admin: tuple[str, str] = ("admin", "pw")) -> None:
-        cookie, dist_port = secrets.token_hex(16), free_port()
-        root = Path(data_dir)
         # Each node on an address of its own in 127/8: /_cluster_setup refuses to cluster nodes
         # bound to 127.0.0.1, and the whole range is loopback, so nothing leaves the machine.
+        hosts = [f"127.0.0.{11 + i}" for i in range(size)]
+        cookie, auth_secret, dist_port = secrets.token_hex(16), secrets.token_hex(16), _port_free_on(hosts)
+        root = Path(data_dir)
         self.nodes = [CouchDBServer(root / f"node{i}", release=release, admin=admin, single_node=False,
-                                    cookie=cookie, host=f"127.0.0.{11 + i}",
-                                    dist_port=dist_port, name="couchdb") for i in range(size)]
+                                    cookie=cookie, auth_secret=auth_secret, host=host,
+                                    dist_port=dist_port, name="couchdb") for i, host in enumerate(hosts)]
 
     @property
     def url(self) -> str:
@@ -215,9 +234,9 @@ class CouchDBCluster:
         return self.nodes[0].base_url
 
     def start(self) -> "CouchDBCluster":
-        for node in self.nodes:
-            node.start()
         try:
+            for node in self.nodes:
+                node.start()
             self._join()
         except BaseException:
             self.stop()
@@ -233,15 +252,27 @@ class CouchDBCluster:
             _cluster_setup(first, {"action": "add_node", "host": node.host, "port": node.port, "name": node.name,
                                    **user_password})
         _cluster_setup(first, {"action": "finish_cluster"})
-        deadline = time.monotonic() + 60
-        expected = sorted(node.node_name for node in self.nodes)
-        while time.monotonic() < deadline:
-            membership = requests.get(first.url + "/_membership", timeout=10).json()
-            if sorted(membership.get("cluster_nodes", [])) == expected and \
-                    sorted(membership.get("all_nodes", [])) == expected:
-                return
-            time.sleep(0.5)
-        raise CouchDBServerError(f"the cluster did not form: membership {membership}")
+        self.wait_connected()
+
+    def wait_connected(self, timeout: float = 60.0) -> None:
+        """Wait until every running node lists every node as a member and every running node as
+        connected (``/_membership``: ``cluster_nodes`` and ``all_nodes``)."""
+        members = sorted(node.node_name for node in self.nodes)
+        deadline = time.monotonic() + timeout
+        seen: dict[str, object] = {}
+        while True:
+            running = [node for node in self.nodes if node.process is not None]
+            connected = sorted(node.node_name for node in running)
+            try:
+                seen = {node.node_name: requests.get(node.url + "/_membership", timeout=10).json() for node in running}
+                if all(sorted(m.get("cluster_nodes", [])) == members and sorted(m.get("all_nodes", [])) == connected
+                       for m in seen.values()):
+                    return
+            except (requests.RequestException, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                raise CouchDBServerError(f"the cluster did not form within {timeout:.0f} s: membership {seen}")
+            time.sleep(0.25)
 
     def stop(self) -> None:
         for node in self.nodes:
@@ -252,6 +283,20 @@ class CouchDBCluster:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def _port_free_on(hosts: list[str], attempts: int = 50) -> int:
+    """A TCP port nobody listens on at any of ``hosts`` (the nodes' shared Erlang distribution port)."""
+    for _ in range(attempts):
+        port = free_port(hosts[0])
+        try:
+            for host in hosts[1:]:
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                    sock.bind((host, port))
+        except OSError:
+            continue
+        return port
+    raise CouchDBServerError(f"no port free on all of {', '.join(hosts)}")
 
 
 def _cluster_setup(node: CouchDBServer, body: dict[str, object]) -> None:
