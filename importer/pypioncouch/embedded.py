@@ -3,6 +3,12 @@
 Development, ``make run`` and the tests use it in place of Apache CouchDB. It
 is the npm package pinned in ``package.json``, run by the machine's Node.js on
 a loopback port, with its data, config and log files under one folder.
+
+The package is run unchanged, as its own main module; ``embedded_http.js`` (package
+data next to this file) is preloaded with ``node --require`` and corrects one thing
+in every response: PouchDB Server sends list responses with both ``Content-Length``
+and ``Transfer-Encoding: chunked``, which strict HTTP clients (aiohttp, so
+bandersnatch) refuse and pip warns about; the preload keeps ``Content-Length`` only.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import requests
 __all__ = ["EmbeddedServer", "EmbeddedServerError", "free_port", "REPO_ROOT"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Preloaded into PouchDB Server: never both Content-Length and Transfer-Encoding in a response.
+HTTP_PRELOAD = Path(__file__).resolve().with_name("embedded_http.js")
 
 
 class EmbeddedServerError(RuntimeError):
@@ -31,6 +39,13 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
+
+
+def http_preload_script() -> Path:
+    """The Node module :meth:`EmbeddedServer.start` preloads (``node --require``)."""
+    if not HTTP_PRELOAD.exists():
+        raise EmbeddedServerError(f"{HTTP_PRELOAD} is missing: the pypioncouch package is installed without its package data")
+    return HTTP_PRELOAD
 
 
 def pouchdb_server_script() -> Path:
@@ -81,7 +96,7 @@ class EmbeddedServer:
             raise EmbeddedServerError("Node.js (`node`) is not on PATH")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [
-            node, "--unhandled-rejections=warn", str(pouchdb_server_script()),
+            node, "--unhandled-rejections=warn", "--require", str(http_preload_script()), str(pouchdb_server_script()),
             "--host", self.host, "--port", str(self.port),
             "--dir", str(self.data_dir), "--config", str(self.data_dir / "config.json"),
             "--no-stdout-logs",
