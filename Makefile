@@ -15,7 +15,7 @@ SERVER      ?= pouchdb
 SHARED_COUCHDB ?= ../shared/couchdb
 COUCHDB_DEST   := var/couchdb
 
-.PHONY: help run test test-couchdb couchdb push bench deps python-deps node-deps browser-deps clean lint
+.PHONY: help run test test-couchdb couchdb push bench deps python-deps python-test-deps node-deps browser-deps clean lint
 
 help:
 	@echo "make run    start the embedded server on $(COUCH), push the CouchApp, import, print URLs"
@@ -24,19 +24,31 @@ help:
 	@echo "make push   push the CouchApp to $(COUCH)/$(DB)"
 	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
 
-deps: python-deps node-deps browser-deps
+deps: python-test-deps node-deps browser-deps
 
+# `make run` needs the importer and its runtime dependencies only; `make test` adds the test
+# extras (pytest, uv, pip, selenium, aiohttp). Each step says what it does before it starts.
 python-deps: $(VENV)/.installed
 $(VENV)/.installed: setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $@
+	@echo "Installing the importer and its dependencies into $(VENV)/ (pip)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e .
+	@touch $@
 
+python-test-deps: $(VENV)/.installed-test
+$(VENV)/.installed-test: $(VENV)/.installed setup.cfg pyproject.toml
+	@echo "Installing the test tools into $(VENV)/ (pip: pytest, uv, selenium, aiohttp)..."
+	@$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# npm ci leaves out optional packages (.npmrc: omit=optional): only sqlite3, which PouchDB
+# Server loads for its --sqlite option alone and which npm would compile from source.
 node-deps: node_modules/.installed
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+node_modules/.installed: package.json package-lock.json .npmrc
+	@echo "Installing PouchDB Server 4.2.0 into node_modules/ (npm ci)..."
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Headless Chromium and its driver, from Debian, for the browser tests.
 browser-deps:
