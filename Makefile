@@ -15,7 +15,7 @@ SERVER      ?= pouchdb
 SHARED_COUCHDB ?= ../shared/couchdb
 COUCHDB_DEST   := var/couchdb
 
-.PHONY: help run test test-couchdb couchdb push bench deps python-deps python-test-deps node-deps browser-deps clean lint
+.PHONY: help run test test-couchdb couchdb push bench deps python-deps python-test-deps node-deps browser-deps nginx-deps clean lint
 
 help:
 	@echo "make run    start the embedded server on $(COUCH), push the CouchApp, import, print URLs"
@@ -24,7 +24,7 @@ help:
 	@echo "make push   push the CouchApp to $(COUCH)/$(DB)"
 	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
 
-deps: python-test-deps node-deps browser-deps
+deps: python-test-deps node-deps browser-deps nginx-deps
 
 # `make run` needs the importer and its runtime dependencies only; `make test` adds the test
 # extras (pytest, uv, pip, selenium, aiohttp). Each step says what it does before it starts.
@@ -55,6 +55,12 @@ browser-deps:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# Debian's nginx, for the read-only public front's test (tests/test_public_front.py, docs/nginx-public-node.conf).
+nginx-deps:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx >/dev/null; }
 
 run: python-deps node-deps
 	$(PY) -m pypioncouch.quickstart --host $(HOST) --port $(PORT) --db $(DB)
