@@ -13,6 +13,7 @@ import json
 import shutil
 import socket
 import subprocess
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -90,9 +91,19 @@ def test_data_config_and_logs_go_to_the_data_folder(embedded: EmbeddedServer) ->
     assert (data / "t").is_dir()  # --dir
     assert json.loads((data / "config.json").read_text())["log"]["level"] == "info"  # --config
     requests.get(f"{embedded.url}/t/_design/t/_list/numbers/all", timeout=30).raise_for_status()
-    embedded.stop()  # flushes the logs
-    assert "GET /t/_design/t/_list/numbers/all 200" in (data / "log.txt").read_text()
-    assert (data / "server.log").exists()
+    assert wait_for_line(data / "log.txt", "GET /t/_design/t/_list/numbers/all 200")  # the server's log
+    assert (data / "server.log").exists()  # its stdout and stderr
+
+
+def wait_for_line(path: Path, text: str, patience: float = 30.0) -> bool:
+    """Whether ``text`` shows up in ``path``: the server writes its log after answering."""
+    deadline = time.monotonic() + patience
+    while True:
+        if path.exists() and text in path.read_text():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
 
 
 def test_in_memory_server_keeps_nothing_on_disk(tmp_path: Path) -> None:
