@@ -93,10 +93,10 @@ function (newDoc, oldDoc, userCtx, secObj) {
     json_api_piece: {
       fields: {project: [isName, 'a normalized name'], text: [isText, 'a string']},
       id: function (d) {
-        var own = d._id.indexOf(d.project + '//json/') === 0 && /^[0-9a-f]{16}\+*$/.test(d._id.slice(d.project.length + 7));
+        var own = d._id.indexOf(d.project + '//json/') === 0 && /^[0-9a-f]{16}(-[0-9]+)?$/.test(d._id.slice(d.project.length + 7));
         return own ? d._id : null;
       },
-      idRule: 'project//json/<first 16 hex digits of the text\'s SHA-256>'
+      idRule: 'project//json/<first 16 hex digits of the text\'s SHA-256>[-<n>]'
     },
     state: {fields: {}, id: function () { return 'pypioncouch:state'; }, idRule: 'fixed'},
     import_error: {

@@ -72,3 +72,30 @@ exports.releasePayload = function (name, version, rows) {
   return {body: payload(found.project, info.info, null, found.releases[version] || []),
           synthesized: info.synthesized};
 };
+
+/*
+ * rows: json_api_answer for [name] .. [name, {}] with docs. null: unknown project;
+ * {text: null}: no complete stored answer (no head yet, or a piece the head names is
+ * missing or not the one its row was indexed with); else {text, lastSerial}.
+ */
+exports.storedAnswer = function (name, rows) {
+  var headId = name + '//json', project = false, stored = null, linked = [], texts = [], i, row;
+  for (i = 0; i < rows.length; i++) {
+    row = rows[i];
+    if (row.key[1] === 0 && row.id === name) {
+      project = true;
+      stored = row.doc || null;
+    } else if (row.key[1] === 1 && row.id === headId) {
+      linked[row.key[2]] = row;
+    }
+  }
+  if (!project) { return null; }
+  if (!stored || stored.type !== 'json_api' || linked.length !== stored.pieces.length) { return {text: null}; }
+  for (i = 0; i < stored.pieces.length; i++) {
+    row = linked[i];
+    if (!row || !row.doc || row.doc._id !== stored.pieces[i]) { return {text: null}; }
+    texts.push(row.doc.text);
+  }
+  texts.push(stored.text);
+  return {text: texts.join(''), lastSerial: stored.last_serial};
+};

@@ -1,7 +1,8 @@
 function (head, req) {
   /*
-   * `/pypi/<name>/json`: PyPI's JSON API for a project (view json_api_project
-   * with include_docs).
+   * `/pypi/<name>/json/from-documents`: PyPI's JSON API for a project built from the
+   * project and release documents (view json_api_project with include_docs), where
+   * `/pypi/<name>/json` (lists/pypi_project_answer.js) finds no complete stored answer.
    */
   var names = require('lib/names');
   var responses = require('lib/responses');
@@ -9,7 +10,8 @@ function (head, req) {
   var name = String(req.query.name), rows = [], row, payload, resp;
   while ((row = getRow())) { rows.push(row); }
   if (!names.isNormalized(name)) {
-    resp = responses.redirectToNormalized(req, name, '/json');
+    // `/pypi/<name>/json/from-documents` says so in `after` (rewrites.json), for a Location one level up.
+    resp = responses.redirectToNormalized(req, name, req.query.after ? String(req.query.after) : '/json');
   } else {
     payload = pypiJson.projectPayload(name, rows);
     resp = payload === null ? responses.notFoundJson()

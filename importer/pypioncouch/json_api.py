@@ -13,7 +13,8 @@ documents of its own:
   last part. The answer is the pieces' texts in order, then ``text``; a small
   project's answer is all in ``text``, with no pieces.
 - ``<name>//json/<digest>`` (type ``json_api_piece``): one piece, ``text`` at most
-  ``PIECE_CHARS`` characters, its id made from its text's SHA-256.
+  ``PIECE_CHARS`` characters, its id made from its text's SHA-256 (16 hex digits, then
+  ``-<n>`` for the n-th repeat of one text in the same answer).
 
 Why this shape:
 - no document grows with the project: pieces cap the size (CouchDB's
@@ -118,12 +119,12 @@ def answer_documents(project: Document, release_docs: Iterable[Document], *,
     name = project["_id"]
     *pieces, last = _group(_fragments(project, release_docs), limit or PIECE_CHARS)
     piece_docs: list[Document] = []
-    taken: set[str] = set()
+    seen: dict[str, int] = {}
     for text in pieces:
         piece_id = f"{head_id(name)}/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
-        while piece_id in taken:  # two equal texts in one answer: never seen, but ids must stay apart
-            piece_id += "+"
-        taken.add(piece_id)
+        seen[piece_id] = seen.get(piece_id, 0) + 1
+        if seen[piece_id] > 1:  # equal texts in one answer (a long run of equal files): ids stay apart
+            piece_id += f"-{seen[piece_id]}"
         piece_docs.append({"_id": piece_id, "type": "json_api_piece", "schema": SCHEMA_VERSION,
                            "project": name, "text": text})
     head = {"_id": head_id(name), "type": "json_api", "schema": SCHEMA_VERSION, "project": name,

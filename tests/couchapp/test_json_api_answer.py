@@ -1,0 +1,179 @@
+"""`/pypi/<name>/json` served from the answer the importer stored (json_api.py, view
+json_api_answer, list pypi_project_answer), against the same answer built from the project
+and release documents (`/pypi/<name>/json/from-documents`, the list every request ran before)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+from urllib.parse import urljoin
+
+import pytest
+import requests
+
+from pypioncouch.couch import Database
+from pypioncouch.documents import build_project_documents
+from pypioncouch.emulator import CAPTURED_PROJECTS, captured_payload, hostile_dataset
+from pypioncouch.emulator.payloads import UrlPolicy, json_api_project
+from pypioncouch.json_api import answer_documents, head_id
+from pypioncouch.names import normalize
+from pypioncouch.node import install_guard
+from served_data import captured_db, captures, drop, get  # noqa: F401
+from tests.conftest import new_database, push_app, rewrite_url
+
+HOSTILE_NAMES = [normalize(name) for name in ("Zope2", "foo.bar_baz", "legacy-versions", "huge-description",
+                                               "injection", "surrogates", "many-files", "no-files", "all-none")]
+
+
+def file_object(name: str, version: str) -> dict[str, Any]:
+    return {"filename": f"{name}-{version}.tar.gz", "url": f"https://files.example/{name}-{version}.tar.gz",
+            "digests": {"sha256": "ab" * 32}, "requires_python": None, "size": 1,
+            "upload_time_iso_8601": "2024-01-01T00:00:00.000000Z", "yanked": False, "yanked_reason": None}
+
+
+def small_payload(name: str, versions: list[str], serial: int = 7) -> dict[str, Any]:
+    releases = {version: [file_object(name, version)] for version in versions}
+    info = {"name": name, "version": versions[-1], "summary": f"the project {name}", "description": "",
+            "project_url": f"https://pypi.org/project/{name}/", "requires_python": None}
+    return {"info": info, "last_serial": serial, "releases": releases, "urls": releases[versions[-1]],
+            "vulnerabilities": [], "ownership": {}}
+
+
+def write(db: Database, docs: list[dict[str, Any]]) -> None:
+    for start in range(0, len(docs), 200):
+        results = db.bulk_docs(docs[start:start + 200])
+        assert all(r.get("ok") for r in results), [r for r in results if not r.get("ok")]
+
+
+def without_answer(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [doc for doc in docs if not doc["type"].startswith("json_api")]
+
+
+@pytest.fixture(scope="module")
+def odd_db(couch_server: Any) -> Iterator[Database]:
+    """Hostile projects (many files: several pieces; lone surrogates, injections, legacy versions),
+    versions whose keys JavaScript orders first (`"10"`), and two names that parse to one number."""
+    db = push_app(new_database(couch_server.url, prefix="served"))
+    hostile = hostile_dataset(many_files=6_000, description_bytes=1_500_000)
+    payloads = [json_api_project(hostile.get(name), UrlPolicy("https://files.example")) for name in HOSTILE_NAMES]
+    payloads += [small_payload("numbers", ["0.9", "1", "1.5", "2", "10"]),
+                 small_payload("100", ["1.0"], serial=100), small_payload("1e2", ["2.0"], serial=1002)]
+    write(db, [doc for payload in payloads if payload for doc in build_project_documents(payload).all()])
+    yield db
+    drop(db)
+
+
+def assert_same_answer(db: Database, name: str) -> requests.Response:
+    stored, built = get(db, f"pypi/{name}/json"), get(db, f"pypi/{name}/json/from-documents")
+    assert (stored.status_code, built.status_code) == (200, 200)
+    assert stored.content == built.content
+    for header in ("Content-Type", "Vary", "X-PyPI-Last-Serial"):
+        assert stored.headers[header] == built.headers[header], header
+    return stored
+
+
+@pytest.mark.parametrize("name", CAPTURED_PROJECTS)
+def test_stored_answer_is_byte_for_byte_the_built_one(captured_db: Database, name: str) -> None:
+    assert_same_answer(captured_db, name)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_stored_answer_of_odd_projects_is_byte_for_byte_the_built_one(odd_db: Database, name: str) -> None:
+    assert_same_answer(odd_db, name)
+
+
+def test_many_files_come_in_several_pieces(odd_db: Database) -> None:
+    head = odd_db.get(head_id("many-files"))
+    assert len(head["pieces"]) >= 3
+    files = json.loads(get(odd_db, "pypi/many-files/json").content)["releases"]
+    assert sum(len(f) for f in files.values()) == 6_000
+
+
+def test_integer_like_versions_keep_version_order(odd_db: Database) -> None:
+    """Same content as the built answer; the built one lists `"1"`, `"2"`, `"10"` first, as
+    JavaScript orders integer-like keys, the stored one keeps version order (the document's)."""
+    stored, built = get(odd_db, "pypi/numbers/json"), get(odd_db, "pypi/numbers/json/from-documents")
+    assert stored.json() == built.json()
+    assert list(stored.json()["releases"]) == ["0.9", "1", "1.5", "2", "10"]
+
+
+@pytest.mark.parametrize("name, serial", [("100", 100), ("1e2", 1002)])
+def test_names_that_parse_to_one_number_stay_apart(odd_db: Database, name: str, serial: int) -> None:
+    response = get(odd_db, f"pypi/{name}/json")
+    assert response.status_code == 200
+    assert response.json()["info"]["name"] == name and response.json()["last_serial"] == serial
+    assert response.headers["X-PyPI-Last-Serial"] == str(serial)
+
+
+def test_from_documents_redirects_a_non_normalized_name(odd_db: Database) -> None:
+    response = get(odd_db, "pypi/Many_Files/json/from-documents")
+    assert response.status_code == 301
+    target = urljoin(rewrite_url(odd_db, "pypi/Many_Files/json/from-documents"), response.headers["Location"])
+    assert target == rewrite_url(odd_db, "pypi/many-files/json/from-documents")
+
+
+# ---- no complete stored answer: the reader is sent to the built one ---------------------------
+
+def assert_sent_to_built_answer(db: Database, name: str, payload: dict[str, Any]) -> None:
+    response = get(db, f"pypi/{name}/json")
+    assert response.status_code == 307
+    assert urljoin(rewrite_url(db, f"pypi/{name}/json"), response.headers["Location"]) == \
+        rewrite_url(db, f"pypi/{name}/json/from-documents")
+    followed = requests.get(rewrite_url(db, f"pypi/{name}/json"), timeout=60)
+    assert followed.status_code == 200
+    assert followed.json()["last_serial"] == payload["last_serial"]
+    assert set(followed.json()["releases"]) == set(payload["releases"])
+
+
+def test_database_written_before_answers_were_stored(app_db: Database) -> None:
+    payload = captured_payload("requests")
+    write(app_db, without_answer(build_project_documents(payload).all()))
+    assert_sent_to_built_answer(app_db, "requests", payload)
+
+
+def test_head_naming_a_piece_not_written_yet(app_db: Database) -> None:
+    payload = captured_payload("markupsafe")
+    docs = build_project_documents(payload)
+    releases = without_answer(docs.releases)
+    answer = answer_documents(docs.project, releases, limit=100_000)
+    assert len(answer) > 3
+    write(app_db, [docs.project, *releases, *answer[1:]])  # every piece but the first, and the head
+    assert_sent_to_built_answer(app_db, "markupsafe", payload)
+
+
+def test_pieces_of_an_older_answer_are_not_served(app_db: Database) -> None:
+    old, new = small_payload("moving", ["1.0", "1.1"], serial=5), small_payload("moving", ["1.0", "1.1", "2.0"], serial=9)
+    old_docs, new_docs = build_project_documents(old), build_project_documents(new)
+    old_answer = answer_documents(old_docs.project, without_answer(old_docs.releases), limit=300)
+    write(app_db, [old_docs.project, *without_answer(old_docs.releases), *old_answer])
+    assert get(app_db, "pypi/moving/json").json()["last_serial"] == 5
+    new_answer = answer_documents(new_docs.project, without_answer(new_docs.releases), limit=300)
+    updated = [*without_answer(new_docs.releases), *new_answer, new_docs.project]
+    current = app_db.fetch([doc["_id"] for doc in updated])
+    updated = [dict(doc, _rev=current[doc["_id"]]["_rev"]) if doc["_id"] in current else doc for doc in updated]
+    write(app_db, updated)  # the old pieces stay (the importer deletes them after the new head)
+    assert {d["_id"] for d in old_answer[:-1]} - {d["_id"] for d in new_answer}
+    response = get(app_db, "pypi/moving/json")
+    assert response.status_code == 200
+    assert response.json() == json.loads(get(app_db, "pypi/moving/json/from-documents").content)
+    assert response.json()["last_serial"] == 9 and "2.0" in response.json()["releases"]
+
+
+def test_unknown_project_is_404_json(app_db: Database) -> None:
+    response = get(app_db, "pypi/nothing-here/json")
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not Found"}
+
+
+# ---- the guard ---------------------------------------------------------------------------------
+
+def test_guard_takes_answers_and_refuses_misnamed_pieces(app_db: Database) -> None:
+    install_guard(app_db)
+    docs = build_project_documents(captured_payload("orjson"))
+    answer = [doc for doc in docs.releases if doc["type"].startswith("json_api")]
+    assert len(answer) > 1
+    write(app_db, answer)
+    piece = dict(answer[0], _id="orjson//json/not-a-digest")
+    result = app_db.bulk_docs([piece, dict(answer[0], _id="other//json/" + "0" * 16)])
+    assert [r.get("error") for r in result] == ["forbidden", "forbidden"]
+    assert "project//json/" in result[0]["reason"]
