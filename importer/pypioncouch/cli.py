@@ -77,6 +77,10 @@ def _allowlist(args: argparse.Namespace, parser: argparse.ArgumentParser) -> lis
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("show", "search", "projects", "newest", "watch"):  # reading a node: query_cli.py
+        from .query_cli import main as query_main
+        return query_main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
