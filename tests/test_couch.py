@@ -64,3 +64,38 @@ def test_a_restarting_server_is_waited_for(couch_server, db: Database) -> None:
     db.put({"_id": "written-while-restarting"})
     restart.join()
     assert db.get("written-while-restarting") is not None
+
+
+def test_a_response_cut_off_mid_body_is_retried() -> None:
+    """A server that dies while it sends a chunked answer (seen when CouchDB restarts under an
+    import: requests raises ChunkedEncodingError) is waited out and asked again, like a refusal."""
+    import socket
+    import threading
+
+    body = b'[{"ok":true,"id":"a","rev":"1-a"}]'
+    answers = [
+        # Headers and the start of a chunked body, then the connection closes: a server going down.
+        b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n[{\"ok",
+        b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body),
+    ]
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    requests_seen = []
+
+    def serve() -> None:
+        for answer in answers:
+            connection, _ = listener.accept()
+            with connection:
+                requests_seen.append(connection.recv(65536).split(b"\r\n", 1)[0])
+                connection.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    db = Database(parse_database_url(f"http://127.0.0.1:{port}/cut", env={}), timeout=10, max_wait=10)
+    try:
+        db._seen = True
+        assert db.bulk_docs([{"_id": "a"}])[0]["ok"]
+    finally:
+        listener.close()
+    assert requests_seen == [b"POST /cut/_bulk_docs HTTP/1.1"] * 2

@@ -41,6 +41,7 @@ function (head, req) {
       resp = page.render(this, req, 'facet', data, data.heading + label);
     }
   }
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -27,6 +27,7 @@ function (head, req) {
     data.none = data.entries.length === 0;
     resp = page.render(this, req, 'facet_index', data, titles[kind]);
   }
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -52,6 +52,7 @@ function (head, req) {
     data.none = data.projects.length === 0;
     resp = page.render(this, req, 'filter', data, 'Projects classified ' + wanted.join(' + '));
   }
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -26,6 +26,7 @@ function (head, req) {
   data.projects_text = rowsOf.thousands(data.projects);
   data.releases_text = rowsOf.thousands(data.releases);
   resp = page.render(this, req, 'home', data, 'Browse PyPI');
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -16,6 +16,7 @@ function (head, req) {
     next_url: paged.next === undefined ? null : urls.allProjects(paged.next)
   };
   var resp = page.render(this, req, 'projects', data, 'All projects');
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

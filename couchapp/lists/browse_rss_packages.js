@@ -16,6 +16,7 @@ function (head, req) {
   }
   resp = rss.feed(this, req, {title: 'PyPI newest packages', path: urls.home(), self: urls.packagesFeed(),
                               description: 'Newest packages registered at the Python Package Index'}, items);
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -15,6 +15,7 @@ function (head, req) {
   }
   resp = rss.feed(this, req, {title: 'PyPI recent updates', path: urls.home(), self: urls.updatesFeed(),
                               description: 'Recent updates to the Python Package Index'}, items);
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

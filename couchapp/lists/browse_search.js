@@ -28,6 +28,7 @@ function (head, req) {
     data.none = Boolean(q) && data.projects.length === 0;
     resp = page.render(this, req, 'search', data, q ? 'Projects named ' + q + '\u2026' : 'Search');
   }
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -37,6 +37,7 @@ function (head, req) {
     data.none = Boolean(q) && data.projects.length === 0 && !data.next_url;
     resp = page.render(this, req, 'search_summary', data, q ? 'Summaries with ' + q : 'Search summaries');
   }
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

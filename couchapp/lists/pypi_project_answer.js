@@ -23,6 +23,7 @@ function (head, req) {
       resp = responses.response(200, 'application/json', stored.text, {'X-PyPI-Last-Serial': String(stored.lastSerial)});
     }
   }
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -18,6 +18,7 @@ function (head, req) {
     resp = built === null ? responses.notFoundText()
       : simple.respond(req, built, render.detailHtml, {'X-PyPI-Last-Serial': String(built.meta['_last-serial'])});
   }
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -10,6 +10,7 @@ function (head, req) {
   while ((row = getRow())) { rows.push(row); }
   built = page.index(rows);
   resp = simple.respond(req, built, render.indexHtml, {'X-PyPI-Last-Serial': String(built.meta['_last-serial'])});
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -126,7 +126,10 @@ class Database:
             try:
                 response = self.session.request(method, url, data=data, params=_encode_params(params),
                                                 headers=JSON_HEADERS, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                # A response cut off mid-body (ChunkedEncodingError) is a server going down while it
+                # answered: waited out like a refused connection. Resending is safe for every call here;
+                # a _bulk_docs that was applied before the cut answers conflicts, which sync resolves.
                 problem: str = type(exc).__name__
             else:
                 if response.status_code in ok:

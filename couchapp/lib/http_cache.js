@@ -1,0 +1,150 @@
+/*
+ * What caches and other origins need from a list's answer: an ETag, a 304 for a
+ * matching If-None-Match, and read-only CORS. A list passes its {code, headers,
+ * body} response through `conditional(req, resp)` just before start().
+ *
+ * Why the lists do it themselves (measured, docs/couchdb-vs-pouchdb.md "Caching"):
+ * - CouchDB 3.5 sends no ETag on a clustered `_list` answer at all (shows,
+ *   documents and attachments get one, and their 304s, from CouchDB itself).
+ * - PouchDB Server's Express puts a content ETag on every answer but never
+ *   answers 304 under `_rewrite`: the rewritten request carries CouchDB-cased
+ *   headers (`If-None-Match`) where Express looks for `if-none-match`.
+ *
+ * The validator is a hash of what the answer says (status, content type,
+ * body), so it changes exactly when the answer does, whatever document or
+ * design-doc revision produced it, and JSON and HTML of one page differ.
+ * Weak (`W/`), since PouchDB Server may gzip the same bytes.
+ *
+ * A 304 says `Connection: close`. CouchDB frames a list's answer as chunked
+ * whatever its status, and sends chunk terminators after the 304's head: bytes
+ * a client must not read as a body (RFC 9112, 6.3) and so reads as the start of
+ * the next answer on that connection (curl: "Received HTTP/0.9"). Closing the
+ * connection is the client's cue to drop them.
+ *
+ * CORS: every answer says `Access-Control-Allow-Origin: *` (public, read-only
+ * data; no credentials are involved), and lets a page read the headers a
+ * client needs. CouchDB's own [cors] must stay off: it would add the origin
+ * to this header, and browsers refuse a list (docs/deployment.md).
+ * ES5 only; Math.imul is ES2015 (SpiderMonkey 1.8.5 lacks it), hence the fallback.
+ */
+
+var EXPOSED = 'ETag, X-PyPI-Last-Serial, X-PyPIonCouch-Info';
+
+var imul = Math.imul || function (a, b) {
+  var low = (a & 0xffff) * b, high = ((a >>> 16) * b) & 0xffff;
+  return (low + (high << 16)) | 0;
+};
+
+function hex8(n) {
+  var s = (n >>> 0).toString(16);
+  return '00000000'.slice(s.length) + s;
+}
+
+/*
+ * Two 32-bit lanes over the text read four UTF-16 units at a time (two units to
+ * a word, one word to each lane). Each step (xor, odd multiply, rotate) is a
+ * bijection of the lane, so a change confined to one word always changes the
+ * hash; the length is part of the ETag besides. Reading the characters is most
+ * of the cost: about 30 ns a character on CouchDB's QuickJS, so the answer's
+ * hash costs roughly what rendering it did (docs/benchmarks.md).
+ */
+function hashText(text) {
+  var a = 0x811c9dc5, b = 0x9747b28c, n = text.length, i = 0, w, v;
+  for (; i + 3 < n; i += 4) {
+    w = (text.charCodeAt(i) << 16) | text.charCodeAt(i + 1);
+    v = (text.charCodeAt(i + 2) << 16) | text.charCodeAt(i + 3);
+    a = imul(a ^ w, 0x01000193);
+    a = (a << 13) | (a >>> 19);
+    b = imul(b ^ v, 0x5bd1e995);
+    b = (b << 15) | (b >>> 17);
+  }
+  for (; i < n; i++) {
+    a = imul(a ^ text.charCodeAt(i), 0x01000193);
+    a = (a << 13) | (a >>> 19);
+  }
+  return hex8(a) + hex8(b);
+}
+
+function headerNamed(headers, name) {
+  var lower = name.toLowerCase(), key;
+  for (key in headers || {}) {
+    if (headers.hasOwnProperty(key) && key.toLowerCase() === lower) { return key; }
+  }
+  return null;
+}
+
+function headerValue(headers, name) {
+  var key = headerNamed(headers, name);
+  return key === null ? '' : String(headers[key]);
+}
+
+// The entity tags of an If-None-Match value, without W/ (If-None-Match compares weakly).
+function tagsOf(value) {
+  var tags = [], re = /\s*(W\/)?("[^"]*"|\*)\s*(,|$)/g, match;
+  while ((match = re.exec(value)) !== null && match[0] !== '') {
+    tags.push(match[2]);
+  }
+  return tags;
+}
+
+function opaque(etag) {
+  return etag.replace(/^W\//, '');
+}
+
+/*
+ * The answer's validator. `validator`, when given, stands for the body: a short
+ * text the list knows the body is made from alone (the revisions of the documents
+ * it read, say), which spares hashing a large body; else the body is hashed.
+ */
+exports.etag = function (resp, validator) {
+  var body = resp.body === undefined || resp.body === null ? '' : String(resp.body);
+  var described = resp.code + '\n' + headerValue(resp.headers, 'Content-Type') + '\n';
+  if (validator !== undefined && validator !== null) {
+    return 'W/"v-' + hashText(described + String(validator)) + '"';
+  }
+  return 'W/"' + body.length.toString(16) + '-' + hashText(described + body) + '"';
+};
+
+// True when If-None-Match names the answer's validator (or is `*`).
+exports.matches = function (req, etag) {
+  var tags = tagsOf(headerValue(req.headers, 'If-None-Match')), i;
+  for (i = 0; i < tags.length; i++) {
+    if (tags[i] === '*' || tags[i] === opaque(etag)) { return true; }
+  }
+  return false;
+};
+
+function withCors(headers) {
+  var out = {}, key;
+  for (key in headers || {}) {
+    if (headers.hasOwnProperty(key)) { out[key] = headers[key]; }
+  }
+  out['Access-Control-Allow-Origin'] = '*';
+  out['Access-Control-Expose-Headers'] = EXPOSED;
+  return out;
+}
+
+/*
+ * The response to send: `resp` with CORS headers and, for a 200, its ETag; or a
+ * bodiless 304 carrying the same headers (but the body's type and length) when
+ * a GET or HEAD names that ETag in If-None-Match. `validator`: see etag().
+ */
+exports.conditional = function (req, resp, validator) {
+  var headers = withCors(resp.headers), method = String(req.method || 'GET').toUpperCase(), etag, key, kept;
+  if (resp.code !== 200) {
+    return {code: resp.code, headers: headers, body: resp.body};
+  }
+  etag = exports.etag(resp, validator);
+  headers.ETag = etag;
+  if ((method !== 'GET' && method !== 'HEAD') || !exports.matches(req, etag)) {
+    return {code: 200, headers: headers, body: resp.body};
+  }
+  kept = {};
+  for (key in headers) {
+    if (headers.hasOwnProperty(key) && !/^content-(type|length)$/i.test(key)) { kept[key] = headers[key]; }
+  }
+  kept.Connection = 'close';
+  return {code: 304, headers: kept, body: ''};
+};
+
+exports.hashText = hashText;
