@@ -7,6 +7,7 @@ import requests
 from pypioncouch import NotInitialized, XmlRpcImporter, import_all, update
 from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
+from pypioncouch.names import normalize
 from pypioncouch.emulator import generate_dataset, installable_project
 from pypioncouch.state import STATE_ID
 
@@ -20,12 +21,14 @@ def importer(db: Database, emu, **options) -> XmlRpcImporter:
 
 
 def expected_content(emu, names=None) -> dict[str, dict]:
-    """The documents the emulator's current payloads build, fetched over HTTP like the importer does."""
+    """The documents the emulator's current payloads and Simple pages build, fetched over HTTP."""
     names = names if names is not None else [p.name for p in emu.dataset]
     content = {}
     for name in names:
         payload = requests.get(f"{emu.url}/pypi/{name}/json", timeout=10).json()
-        for doc in build_project_documents(payload).all():
+        page = requests.get(f"{emu.url}/simple/{normalize(name)}/", timeout=10,
+                            headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
+        for doc in build_project_documents(payload, page=page).all():
             content[doc["_id"]] = doc
     return content
 

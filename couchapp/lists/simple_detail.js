@@ -16,7 +16,7 @@ function (head, req) {
   } else {
     built = page.detail(name, rows);
     resp = built === null ? responses.notFoundText()
-      : simple.respond(req, built, render.detailHtml, {'X-PyPI-Last-Serial': String(built.meta['_last-serial'])});
+      : simple.respond(req, built, render.detailHtml, page.serialHeaders(built));
   }
   resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});

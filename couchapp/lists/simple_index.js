@@ -9,7 +9,7 @@ function (head, req) {
   var rows = [], row, built, resp;
   while ((row = getRow())) { rows.push(row); }
   built = page.index(rows);
-  resp = simple.respond(req, built, render.indexHtml, {'X-PyPI-Last-Serial': String(built.meta['_last-serial'])});
+  resp = simple.respond(req, built, render.indexHtml, page.serialHeaders(built));
   resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;

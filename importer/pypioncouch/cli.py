@@ -40,10 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--writer-role", default="pypioncouch",
                         help="with --setup: the role allowed to write (default: %(default)s)")
     parser.add_argument("--index-url", default=os.environ.get("PYPIONCOUCH_INDEX_URL", DEFAULT_INDEX_URL),
-                        help="the upstream index (default: %(default)s)")
+                        help="the upstream index: its base URL, or its Simple API root as pip is given it "
+                             "(https://pypi.org/simple/, devpi's .../+simple/) (default: %(default)s)")
     parser.add_argument("--protocol", choices=("auto", "xmlrpc", "json"), default="auto",
-                        help="how to list and follow projects: XML-RPC, the JSON Simple index, "
-                             "or XML-RPC falling back to JSON (default)")
+                        help="how to list and follow projects: XML-RPC, the Simple index (JSON with serials, "
+                             "or names only), or XML-RPC falling back to it (default)")
     parser.add_argument("--projects", nargs="+", metavar="NAME", help="mirror only these projects")
     parser.add_argument("--projects-file", metavar="FILE",
                         help="mirror only the projects named in FILE (one a line; requirements files work)")
@@ -96,12 +97,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     if args.workers < 1 or args.batch_size < 1:
         parser.error("--workers and --batch-size must be at least 1")
-    importer = XmlRpcImporter(
-        location, index_url=args.index_url, projects=_allowlist(args, parser), protocol=args.protocol,
-        workers=args.workers, batch_size=args.batch_size, release_metadata=args.release_metadata,
-        progress=sys.stderr.isatty() if args.progress is None else args.progress, mirror_files=args.mirror_files,
-        site_url=args.site_url,
-    )
+    try:
+        importer = XmlRpcImporter(
+            location, index_url=args.index_url, projects=_allowlist(args, parser), protocol=args.protocol,
+            workers=args.workers, batch_size=args.batch_size, release_metadata=args.release_metadata,
+            progress=sys.stderr.isatty() if args.progress is None else args.progress, mirror_files=args.mirror_files,
+            site_url=args.site_url,
+        )
+    except ValueError as exc:  # an --index-url that is not an http(s) URL
+        parser.error(f"--index-url: {exc}")
     if args.follow is not None:
         return follow(importer, args.follow)
     return run(importer, full=bool(args.fullimport))

@@ -8,6 +8,12 @@ The layout (docs/schema.md tells it in full) keeps every document bounded:
 - a release with more than ``MAX_FILES_PER_DOC`` files spills the rest into
   *release_files* documents, ids ``<normalized name>/<version>/files-<n>``.
 
+When the upstream has a Simple page for the project (what pip sees), each release
+document also keeps that page's entries for its files (``simple_files``), and the
+project document the page's PEP 792 status: the node serves pip what the upstream
+serves it. An upstream with Simple pages and no JSON API (a static tree, devpi) gets a
+payload made from the page (``payload_from_page``).
+
 Building is pure: no I/O, the same payload always gives the same documents, so
 the sync step can compare them with what the database holds and write only
 what changed.
@@ -23,7 +29,8 @@ from typing import Any, Callable, Optional
 from . import textclean
 from .json_api import answer_documents
 from .names import NormalizedName, normalize
-from .pypi_types import FileInfo, ProjectInfo, ProjectPayload
+from .pypi_types import (FileInfo, ProjectInfo, ProjectPayload, SimpleDetail, SimpleFile, entry_core_metadata,
+                         project_status)
 from .render import render_description
 from .versions import sort_versions, version_key
 
@@ -41,6 +48,9 @@ __all__ = [
     "DescriptionRenderer",
     "description_of",
     "set_description_html",
+    "payload_from_page",
+    "quarantined_project",
+    "version_from_filename",
 ]
 
 Document = dict[str, Any]
@@ -110,6 +120,7 @@ class ProjectDocuments:
     # answer's pieces and head (json_api.py), the head last. The importer writes, compares
     # and deletes this list against the database's ``<name>/`` range.
     releases: list[Document] = field(default_factory=list)
+    keep_releases: bool = False  # the stored documents under <name>/ stand as they are (quarantine)
 
     def all(self) -> list[Document]:
         return [self.project, *self.releases]
@@ -119,19 +130,31 @@ class ProjectDocuments:
 
 
 def build_project_documents(
-    payload: ProjectPayload,
+    payload: ProjectPayload | None,
     *,
+    page: SimpleDetail | None = None,
     release_infos: dict[str, ProjectInfo] | None = None,
     renderer: DescriptionRenderer | None = render_description,
+    serial: int | None = None,
 ) -> ProjectDocuments:
     """Build every document of one project from its ``/pypi/<name>/json`` payload.
 
-    ``release_infos`` maps versions to their own ``info`` (from
-    ``/pypi/<name>/<version>/json``) when the importer fetched them; the latest
+    ``page`` is the upstream's Simple page for the project, when it has one: its file
+    entries and status are kept (see the module docstring); with no payload, the payload is
+    made from the page. ``serial`` is the project's serial when the page's is newer than the
+    payload's (or there is no payload). ``release_infos`` maps versions to their own ``info``
+    (from ``/pypi/<name>/<version>/json``) when the importer fetched them; the latest
     version's info always comes from the payload itself. With ``renderer=None``
     the description is left unrendered, for ``set_description_html`` to fill in
     (the importer renders a whole batch at once, in another process).
     """
+    synthesized = payload is None
+    if payload is None:
+        if page is None:
+            raise ValueError("a project needs a JSON API payload or a Simple page")
+        payload = payload_from_page(page)
+    if serial is not None and serial != payload.get("last_serial"):
+        payload = {**payload, "last_serial": serial}
     if textclean.needs_cleaning(payload, MAX_DESCRIPTION_CHARS):
         payload = textclean.clean_tree(payload, limit=MAX_DESCRIPTION_CHARS)
     info: ProjectInfo = payload.get("info") or {}
@@ -142,11 +165,148 @@ def build_project_documents(
     latest = info.get("version")
     if latest:
         infos[latest] = info
+    page_files = _page_files(page) if page is not None else None
     release_docs: list[Document] = []
     for version in versions:
-        release_docs.extend(_release_documents(name, version, releases[version], infos.get(version)))
+        release_docs.extend(_release_documents(name, version, releases[version], infos.get(version), page_files))
     project = _project_document(name, payload, info, versions, release_docs, renderer)
+    if page is not None:
+        project["project_status"] = project_status(page)
+    if synthesized:
+        project["info_from_simple"] = True
     return ProjectDocuments(name=name, project=project, releases=release_docs + answer_documents(project, release_docs))
+
+
+def _page_files(page: SimpleDetail) -> dict[str, SimpleFile]:
+    """The page's entries by filename (text cleaned like the payload: they are stored too)."""
+    files = {entry["filename"]: entry for entry in page.get("files") or []}
+    if textclean.needs_cleaning(files, textclean.MAX_FIELD_CHARS):
+        files = textclean.clean_tree(files)
+    return files
+
+
+def quarantined_project(previous: Document | None, page: SimpleDetail, serial: int | None) -> ProjectDocuments:
+    """A project the upstream has quarantined (PEP 792): its JSON API answers 404 and its page
+    lists no files, but it is not deleted. What the database knew stays, marked quarantined;
+    a project never seen before gets a bare project document."""
+    status = project_status(page)
+    if previous is not None:
+        project = {k: v for k, v in previous.items() if k not in ("_rev", "_attachments", "_revisions")}
+        project["project_status"] = status
+        if serial is not None:
+            project["last_serial"] = serial
+        return ProjectDocuments(name=normalize(project["_id"]), project=project, keep_releases=True)
+    return build_project_documents(None, page={**page, "files": [], "versions": []}, serial=serial, renderer=None)
+
+
+def version_from_filename(filename: str, project: str) -> str | None:
+    """The version a distribution's filename carries (as written in it), None when it cannot tell.
+
+    Wheels and eggs: the second ``-`` field. Others (sdists, installers): what follows the
+    project's name, whichever of ``-_.`` its spelling in the filename uses.
+    """
+    lowered = filename.lower()
+    if lowered.endswith((".whl", ".egg")):
+        parts = filename.split("-")
+        return parts[1] if len(parts) >= 2 and parts[1] else None
+    for extension in _SDIST_EXTENSIONS:
+        if lowered.endswith(extension):
+            stem = filename[: -len(extension)]
+            break
+    else:
+        return None
+    wanted = _loose_normal(project)
+    for index, char in enumerate(stem):
+        if char == "-" and _loose_normal(stem[:index]) == wanted:
+            version = stem[index + 1:]
+            if lowered.endswith(_INSTALLER_EXTENSIONS):  # name-1.0.win32.exe, name-1.0-py2.7.msi
+                version = re.split(r"\.(?:win|linux|macosx)|-py\d", version)[0]
+            return version or None
+    return None
+
+
+_INSTALLER_EXTENSIONS = (".exe", ".msi", ".rpm", ".dmg", ".deb")
+_SDIST_EXTENSIONS = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tar", ".zip") + _INSTALLER_EXTENSIONS
+
+
+def _loose_normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def payload_from_page(page: SimpleDetail) -> ProjectPayload:
+    """A JSON API payload made from a Simple page, for an upstream that has no JSON API.
+
+    Releases are the versions the filenames carry (plus the page's ``versions``); file
+    objects say what the page says, with JSON API names; ``info`` knows the name, the latest
+    version and its ``requires_python``, nothing else.
+    """
+    name = page.get("name") or ""
+    releases: dict[str, list[FileInfo]] = {}
+    for entry in page.get("files") or []:
+        version = version_from_filename(entry["filename"], name)
+        if version is not None:
+            releases.setdefault(version, []).append(_file_info(entry))
+    for version in page.get("versions") or []:
+        releases.setdefault(str(version), [])
+    latest = _latest_version(releases)
+    files = releases.get(latest, []) if latest else []
+    info: dict[str, Any] = {
+        "name": name, "version": latest, "summary": None, "description": None, "description_content_type": None,
+        "keywords": None, "classifiers": [],
+        "requires_python": next((f.get("requires_python") for f in files if f.get("requires_python")), None),
+        "yanked": False, "yanked_reason": None,
+    }
+    return {"info": info, "last_serial": None, "releases": releases, "urls": files,  # type: ignore[typeddict-item]
+            "vulnerabilities": [], "ownership": {}}
+
+
+def _file_info(entry: SimpleFile) -> FileInfo:
+    """A Simple entry as a JSON API file object (what the node's JSON API then serves)."""
+    hashes = entry.get("hashes") or {}
+    yanked = entry.get("yanked", False)
+    upload = entry.get("upload-time")
+    file: dict[str, Any] = {
+        "filename": entry["filename"], "url": entry["url"], "digests": dict(hashes),
+        "packagetype": _packagetype(entry["filename"]), "python_version": _python_version(entry["filename"]),
+        "requires_python": entry.get("requires-python"), "size": entry.get("size"),
+        "upload_time": upload[:19] if isinstance(upload, str) else None,
+        "upload_time_iso_8601": upload if isinstance(upload, str) else None,
+        "yanked": bool(yanked), "yanked_reason": yanked if isinstance(yanked, str) else None,
+        "core-metadata": entry_core_metadata(entry),
+    }
+    if "md5" in hashes:
+        file["md5_digest"] = hashes["md5"]
+    return file  # type: ignore[return-value]
+
+
+def _packagetype(filename: str) -> str:
+    lowered = filename.lower()
+    if lowered.endswith(".whl"):
+        return "bdist_wheel"
+    if lowered.endswith(".egg"):
+        return "bdist_egg"
+    if lowered.endswith(".exe"):
+        return "bdist_wininst"
+    if lowered.endswith(".msi"):
+        return "bdist_msi"
+    return "sdist"
+
+
+def _python_version(filename: str) -> str:
+    parts = filename[:-4].split("-") if filename.lower().endswith(".whl") else []
+    return parts[-3] if len(parts) >= 5 else "source"
+
+
+def _latest_version(releases: dict[str, list[FileInfo]]) -> str | None:
+    """PyPI's choice, roughly: the highest final release not all yanked, else the highest version."""
+    ordered = sort_versions(list(releases))
+    for version in reversed(ordered):
+        files = releases[version]
+        key = version_key(version)
+        final = key[0] != -1 and key[2] == [3] and key[4] == [1]
+        if files and final and not all(f.get("yanked") for f in files):
+            return version
+    return ordered[-1] if ordered else None
 
 
 def _project_document(
@@ -233,7 +393,8 @@ def _bounded_info(info: ProjectInfo) -> tuple[dict[str, Any], bool]:
 
 
 def _release_documents(
-    name: NormalizedName, version: str, files: list[FileInfo], info: ProjectInfo | None
+    name: NormalizedName, version: str, files: list[FileInfo], info: ProjectInfo | None,
+    page_files: dict[str, SimpleFile] | None = None,
 ) -> list[Document]:
     """The release document, plus spill-over documents for very large releases."""
     times = [t for t in (upload_time_list(f.get("upload_time_iso_8601")) for f in files) if t]
@@ -251,6 +412,8 @@ def _release_documents(
         "requires_python": next((f.get("requires_python") for f in files if f.get("requires_python")), None),
         "files": files[:MAX_FILES_PER_DOC],
     }
+    if page_files is not None:
+        release["simple_files"] = _entries_for(release["files"], page_files)
     if info is not None:
         release["info"] = _bounded_info(info)[0]
     docs = [release]
@@ -265,6 +428,14 @@ def _release_documents(
             "chunk": chunk_number,
             "files": files[start:start + MAX_FILES_PER_DOC],
         })
+        if page_files is not None:
+            docs[-1]["simple_files"] = _entries_for(docs[-1]["files"], page_files)
     if len(docs) > 1:
         release["file_chunks"] = len(docs)
     return docs
+
+
+def _entries_for(files: list[FileInfo], page_files: dict[str, SimpleFile]) -> list[SimpleFile]:
+    """The page's entries for these files, in the same order; a file the page does not list
+    has none (pip would not see it upstream either)."""
+    return [page_files[f["filename"]] for f in files if f.get("filename") in page_files]

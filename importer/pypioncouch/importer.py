@@ -1,8 +1,17 @@
 """The two jobs users run: a full import, and an update from the journal.
 
-``XmlRpcImporter`` keeps the name users already write; it enumerates and
-follows PyPI through XML-RPC when it answers, and through the JSON Simple index
-otherwise (see ``upstream``). Project data always comes from the JSON API.
+``XmlRpcImporter`` keeps the name users already write; it enumerates and follows
+its upstream through XML-RPC when it answers, else through the Simple index (JSON
+with serials, or names only), and takes each project's data from its Simple page and
+its JSON API (see ``upstream``).
+
+A partial mirror (``projects=``) never reads the upstream's full listing: a full import
+asks for each named project, an update asks the change journal when there is one and
+otherwise each named project's page (one request for a project that has not changed).
+
+Before anything is written, the upstream answers one question (the listing, or the
+first named project): an upstream that is no package index fails there, with an error
+naming it, and the database is left as it was.
 
 Serials make both jobs safe to kill and run again: the serial the database is
 complete up to moves only after every document it covers is written.
@@ -21,13 +30,16 @@ from .names import InvalidProjectName, normalize
 from .progress import Progress
 from .render import BatchRenderer, InlineRenderer, RenderPool
 from .state import ImportState, StateStore
-from .sync import AttachmentMaker, ProjectSync, SyncReport
-from .upstream import HttpClient, JsonApi, RetryPolicy, connect
+from .sync import AttachmentMaker, FileStore, ProjectSync, SyncReport
+from .upstream import NotAnIndex, RedirectLoop, RetryPolicy, Upstream, UpstreamError
 
 __all__ = ["XmlRpcImporter", "import_all", "update", "NotInitialized", "DEFAULT_INDEX_URL"]
 
 log = logging.getLogger(__name__)
 DEFAULT_INDEX_URL = "https://pypi.org"
+# Listed projects asked for before the first write: if all are unknown to the index's own
+# pages, the index is not what it claims to be.
+PROBES = 3
 
 
 class NotInitialized(RuntimeError):
@@ -57,13 +69,18 @@ class XmlRpcImporter:
     ) -> None:
         self.location = parse_database_url(couch_url) if isinstance(couch_url, str) else couch_url
         self.db = Database(self.location)
-        self.index_url = index_url.rstrip("/")
-        self.http = HttpClient(self.index_url, retry)
-        self.index = connect(self.http, protocol)
-        self.api = JsonApi(self.http) if not mirror_files else _mirroring_api(self.db, self.http, mirror_files)
+        self.upstream = Upstream(index_url, retry, protocol)
+        self.index_url = self.upstream.url
+        self.http = self.upstream.http
+        self.index = self.upstream.index
+        self.files: FileStore | None = _file_store(self.db, self.upstream, mirror_files) if mirror_files else None
         self.filters: list[ProjectFilter] = list(filters if filters is not None else load_plugin_filters())
+        # A partial mirror: the names as the user wrote them, one per project.
+        self.requested: list[str] | None = None
         if projects is not None:
-            self.filters.append(AllowList(projects))
+            allow = AllowList(projects)
+            self.filters.append(allow)
+            self.requested = _one_spelling_each(projects)
         self.state = StateStore(self.db)
         self.workers = workers
         self.batch_size = batch_size
@@ -78,19 +95,28 @@ class XmlRpcImporter:
     # -- the two jobs ---------------------------------------------------------------------
 
     def import_all(self) -> SyncReport:
-        """Import every (allowed) project, then remove those PyPI no longer has."""
+        """Import every (allowed) project, then remove those the upstream no longer has."""
+        listing: dict[str, int] | None = None
+        if self.requested is not None:
+            serial = self.upstream.last_serial(listing=False)  # the journal's, when there is one
+            todo = self._allowed({name: 0 for name in self.requested})
+        else:
+            answer = self.upstream.all_projects()
+            listing = {name: s or 0 for name, s in answer.projects.items()}
+            serial = answer.serial
+            todo = self._allowed(listing)
+        prefetched = self._probe(todo, listed=listing is not None)
         self.db.create()
         state = self.state.load()
         fresh = holds_no_index(self.db)
-        serial = self.index.last_serial()  # taken first: nothing can fall between it and the listing
-        listing = self._allowed(self.index.all_projects())
-        self.state.begin(state, "fullimport", serial, self.index_url)
+        self.state.begin(state, "fullimport", serial or 0, self.index_url)
         # The render process is forked first, while this process has no other thread (tqdm starts one).
-        with self._renderer(len(listing)) as renderer, Progress("import", total=len(listing), enabled=self.progress) as bar:
-            report = self._sync(state, bar.advance, renderer, fresh=fresh).run(listing, skip_current=True)
-        if not fresh:
-            self._remove_missing(listing, report)
-        self._finish(state, serial, report)
+        with self._renderer(len(todo)) as renderer, Progress("import", total=len(todo), enabled=self.progress) as bar:
+            report = self._sync(state, bar.advance, renderer, fresh=fresh).run(
+                todo, skip_current=listing is not None, prefetched=prefetched)
+            if listing is not None and not fresh:
+                self._check_missing(listing, state, report)
+        self._finish(state, serial if serial is not None else max(report.newest_serial, state.last_serial or 0), report)
         return report
 
     def update(self) -> SyncReport:
@@ -98,27 +124,72 @@ class XmlRpcImporter:
         state = self.state.load()
         if state.last_serial is None:
             raise NotInitialized(f"{self.location} has no completed import: run --fullimport first")
-        changes = self.index.changes_since(state.last_serial)
-        todo = self._allowed(changes.projects)
+        since = state.last_serial
+        if self.requested is not None:
+            changes = self.upstream.changes_since(since, listing=False)
+            if changes is None:  # no journal: each named project's own page says whether it changed
+                todo = self._allowed({name: 0 for name in self.requested})
+            else:
+                todo = self._allowed(changes.projects)
+                todo.update({name: 0 for name in self._not_stored(self.requested) if name not in todo})
+        else:
+            changes = self.upstream.changes_since(since)
+            todo = self._allowed(changes.projects)
         for name, error in self.state.pending_errors().items():
             todo.setdefault(error.get("name") or name, int(error.get("serial") or 0))
-        if not todo and changes.complete_listing is None and changes.last_serial == state.last_serial:
+        journal = changes is not None and changes.complete_listing is None
+        target = changes.last_serial if changes is not None else since
+        if not todo and journal and target == since:
             return SyncReport()
-        self.state.begin(state, "update", changes.last_serial, self.index_url)
+        self.state.begin(state, "update", target, self.index_url)
         with self._renderer(len(todo)) as renderer, Progress("update", total=len(todo), enabled=self.progress) as bar:
             report = self._sync(state, bar.advance, renderer).run(todo)
-        if changes.complete_listing is not None:
-            self._remove_missing(self._allowed(changes.complete_listing), report)
-        self._finish(state, changes.last_serial, report)
+            if changes is not None and changes.complete_listing is not None:
+                self._check_missing(self._allowed(changes.complete_listing), state, report)
+        serials_known = changes is not None and changes.serials_known
+        self._finish(state, target if serials_known else max(target, report.newest_serial), report)
         return report
 
     # -- helpers ----------------------------------------------------------------------------
 
+    def _probe(self, todo: dict[str, int], *, listed: bool) -> dict[str, Any]:
+        """The upstream's answers for the first projects, asked before anything is written.
+
+        Without a listing nothing has shown yet that the upstream is an index: any error
+        propagates from here. After a listing, only an answer that no index gives does (not an
+        index, a redirect loop); another error is that project's, recorded by the sync. A listed
+        project the index's pages do not know is possible (removed since); every probed one
+        unknown is not: the index is refused.
+        """
+        names = sorted(todo, key=str.lower)[:PROBES if listed else None]
+        answers: dict[str, Any] = {}
+        for name in names:
+            try:
+                answers[name] = self.upstream.project(name, todo[name])
+            except (NotAnIndex, RedirectLoop):
+                raise
+            except UpstreamError as exc:
+                if not listed:
+                    raise
+                answers[name] = exc
+                continue
+            if answers[name] is not None:
+                return answers
+        unknown = [name for name in names if answers.get(name) is None]
+        if unknown and len(unknown) == len(names):
+            where = self.upstream.location
+            raise NotAnIndex(
+                f"{where.url}: {'its listing names ' if listed else ''}{', '.join(names)}, but its JSON API "
+                f"({where.json_project(names[0])}) and its Simple pages ({where.simple_project(names[0])}) "
+                f"answer 404 for {'them' if len(names) > 1 else 'it'}: is this a package index?")
+        return answers
+
     def _sync(self, state: ImportState, on_progress: Callable[[int], None], renderer: BatchRenderer,
               *, fresh: bool = False) -> ProjectSync:
-        return ProjectSync(self.db, self.api, workers=self.workers, batch_size=self.batch_size,
+        return ProjectSync(self.db, self.upstream, workers=self.workers, batch_size=self.batch_size,
                            resume=state.interrupted, release_metadata=self.release_metadata,
-                           attachments=self.attachments, on_progress=on_progress, renderer=renderer, fresh=fresh)
+                           attachments=self.attachments, on_progress=on_progress, renderer=renderer, fresh=fresh,
+                           files=self.files)
 
     @contextmanager
     def _renderer(self, projects: int) -> Iterator[BatchRenderer]:
@@ -139,12 +210,31 @@ class XmlRpcImporter:
                 log.warning("skipping unusable project name %r", name)
         return allowed
 
-    def _remove_missing(self, listing: dict[str, int], report: SyncReport) -> None:
-        """Delete projects the database holds and the upstream no longer lists."""
-        upstream = {normalize(name) for name in listing}
-        gone = [pid for pid in _project_ids(self.db) if pid not in upstream and allows(self.filters, pid)]
-        if gone:
-            ProjectSync(self.db, self.api, workers=1, resume=True).remove(gone, report)
+    def _not_stored(self, names: list[str]) -> list[str]:
+        """The named projects the database has no document for (added to the allowlist since)."""
+        ids = {}
+        for name in names:
+            try:
+                ids[normalize(name)] = name
+            except InvalidProjectName:
+                continue
+        stored = self.db.fetch(list(ids)) if ids else {}
+        return [name for pid, name in ids.items() if pid not in stored]
+
+    def _check_missing(self, listing: dict[str, int], state: ImportState, report: SyncReport) -> None:
+        """Projects the database holds and the listing no longer names are asked for one by one:
+        deleted when the index no longer knows them, kept when it does (a quarantined project is
+        left out of PyPI's index and its JSON API, but its page still answers)."""
+        listed = set()
+        for name in listing:
+            try:
+                listed.add(normalize(name))
+            except InvalidProjectName:
+                continue
+        missing = [pid for pid in _project_ids(self.db) if pid not in listed and allows(self.filters, pid)]
+        if missing:
+            ProjectSync(self.db, self.upstream, workers=min(self.workers, 4), resume=True,
+                        attachments=self.attachments, files=self.files).run({pid: 0 for pid in missing}, report=report)
 
     def _finish(self, state: ImportState, serial: int, report: SyncReport) -> None:
         self.state.finish(state, serial)
@@ -165,10 +255,21 @@ def _project_ids(db: Database) -> list[str]:
             if "/" not in row["id"] and ":" not in row["id"] and not row["id"].startswith("_")]
 
 
-def _mirroring_api(db: Database, http: HttpClient, projects: Iterable[str]) -> JsonApi:
-    """The JSON API that also stores these projects' files in the database (offline mirrors)."""
-    from .distfiles import DistributionStore, MirroringJsonApi
-    return MirroringJsonApi(http, DistributionStore(db, http, projects))
+def _file_store(db: Database, upstream: Upstream, projects: Iterable[str]) -> FileStore:
+    """Stores these projects' files in the database (offline mirrors)."""
+    from .distfiles import DistributionStore
+    return DistributionStore(db, upstream.http, projects)
+
+
+def _one_spelling_each(names: Iterable[str]) -> list[str]:
+    """The names in the order given, the first spelling of each project only."""
+    seen: dict[str, str] = {}
+    for name in names:
+        try:
+            seen.setdefault(normalize(name), name)
+        except InvalidProjectName:
+            seen.setdefault(name, name)
+    return list(seen.values())
 
 
 def _feed_attachments(location: DatabaseURL, site_url: str | None) -> AttachmentMaker:

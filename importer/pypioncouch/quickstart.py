@@ -2,9 +2,15 @@
 
 Starts the embedded server (data under ``var/couch``), pushes the CouchApp,
 imports a small default set of projects (this project's own dependencies) from
-the configured index, falls back to the emulator's bundled copy of them when
-that index cannot be reached, prints what to open and what to give pip, and
-keeps serving until interrupted.
+the configured index, prints what to open and what to give pip, and keeps
+serving until interrupted.
+
+The import names its projects, so it needs no more of the index than their own
+pages: a proxy without XML-RPC or a JSON index serves it. Only when the index
+does not answer for them does it fall back to the emulator's bundled copy, whose
+pages link the projects' real files on files.pythonhosted.org (never the
+emulator, which stops once the copy is imported): then it says that installing
+needs that host.
 """
 
 from __future__ import annotations
@@ -35,16 +41,21 @@ def port_is_free(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) != 0
 
 
-def import_defaults(db_url: str, index_url: str, stack: ExitStack) -> tuple[SyncReport, str]:
-    """Import from ``index_url``; on failure, from the emulator's bundled data (started in ``stack``)."""
+BUNDLED = "the bundled copy"
+FILES_HOST = "files.pythonhosted.org"
+
+
+def import_defaults(db_url: str, index_url: str) -> tuple[SyncReport, str]:
+    """Import from ``index_url``; when it does not answer, from the emulator's bundled data."""
     quick = RetryPolicy(attempts=2, timeout=20)
     try:
         return import_all(db_url, index_url=index_url, projects=DEFAULT_PROJECTS, retry=quick), index_url
     except UpstreamError as exc:
         print(f"  {index_url} cannot be used here ({exc});\n  importing the emulator's bundled copy instead")
     from .emulator import EmulatorServer, bundled_dataset
-    emulator = stack.enter_context(EmulatorServer(bundled_dataset()))
-    return import_all(db_url, index_url=emulator.url, projects=DEFAULT_PROJECTS), emulator.url
+    # As pypi.org serves them: every file URL is the real file's, so nothing stored points at the emulator.
+    with EmulatorServer(bundled_dataset()) as emulator:
+        return import_all(db_url, index_url=emulator.url, projects=DEFAULT_PROJECTS), BUNDLED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"embedded PouchDB Server: {server.url} (data in {args.data})")
         push_design_doc(db_url)
         print(f"pushed the CouchApp to {db_url}")
-        report, source = import_defaults(db_url, args.index_url, stack)
+        report, source = import_defaults(db_url, args.index_url)
         print(f"projects from {source}: {report.fetched} imported, {report.skipped} already up to date, "
               f"{len(report.failed)} failed ({report.written} documents written)")
         app = f"{db_url}/_design/pypi/_rewrite"
@@ -75,10 +86,13 @@ def main(argv: list[str] | None = None) -> int:
         print("pip:         " + f"pip install --index-url {app}/simple/ requests")
         print("uv:          " + f"uv pip install --index-url {app}/simple/ requests")
         print("JSON API:    " + f"{app}/pypi/requests/json")
-        if source == args.index_url:
-            print(f"Update:      pypioncouch --update {db_url} --index-url {source}")
+        if source == BUNDLED:
+            print(f"\nOffline copy: browsing and the JSON API work here. pip and uv resolve from this index but "
+                  f"download each file from {FILES_HOST}, as pypi.org's pages link them: they install only where "
+                  f"that host can be reached. Run `make run` again with access to {args.index_url} "
+                  f"(or PYPIONCOUCH_INDEX_URL=<an index you can reach>) for a complete index.")
         else:
-            print("(imported from the bundled emulator, which stops with this command: its files are placeholders)")
+            print(f"Update:      pypioncouch --update {db_url} --index-url {source}")
         if args.exit:
             return 0
         print("\nServing; press Ctrl-C to stop.")

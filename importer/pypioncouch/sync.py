@@ -10,6 +10,9 @@ project's serial, so it is the commit mark: a project whose document is missing
 or older than wanted is done again on the next run.
 A project that fails is recorded as an ``import_error`` document and skipped;
 the run goes on.
+
+A project's data is its Simple page and its JSON API payload (``upstream.Upstream``);
+a project whose serial is the one its document holds costs one request and no write.
 """
 
 from __future__ import annotations
@@ -19,14 +22,17 @@ import hashlib
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from .couch import Database
-from .documents import Document, ProjectDocuments, build_project_documents, description_of, set_description_html
+from .documents import (Document, ProjectDocuments, build_project_documents, description_of, payload_from_page,
+                        quarantined_project, set_description_html)
 from .names import InvalidProjectName, normalize
+from .pypi_types import ProjectInfo, ProjectPayload, entry_core_metadata
 from .render import BatchRenderer, InlineRenderer, render_all
 from .state import error_document, error_id
-from .upstream import JsonApi, UpstreamError
+from .upstream import UNCHANGED, JsonApi, ProjectData, UpstreamError
+from .upstream.base import _Unchanged
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,38 @@ AttachmentMaker = Callable[[Document], dict[str, dict[str, str]]]
 _META_KEYS = {"_rev", "_attachments", "_revisions", "_conflicts", "_deleted_conflicts"}
 _MAX_BULK_DOCS = 500
 _MAX_BULK_BYTES = 8_000_000
+
+
+class ProjectFetcher(Protocol):
+    """What the sync asks the upstream (``upstream.Upstream``)."""
+
+    def project(self, name: str, min_serial: int = 0, current: int | None = None) -> ProjectData | None | _Unchanged: ...
+
+    def release_info(self, name: str, version: str) -> ProjectInfo | None: ...
+
+
+class FileStore(Protocol):
+    """Offline mirrors: stores a project's files (``distfiles.DistributionStore``)."""
+
+    def wants(self, project: str) -> bool: ...
+
+    def store_files(self, project: str, payload: ProjectPayload) -> None: ...
+
+    def remove_stale(self, project: str, keep: set[str]) -> None: ...
+
+
+class _JsonApiOnly:
+    """A bare ``JsonApi`` as a fetcher: the payload alone, no Simple page."""
+
+    def __init__(self, api: JsonApi) -> None:
+        self.api = api
+
+    def project(self, name: str, min_serial: int = 0, current: int | None = None) -> ProjectData | None:
+        payload = self.api.project(name, min_serial)
+        return None if payload is None else ProjectData(name, payload, None, payload.get("last_serial"))
+
+    def release_info(self, name: str, version: str) -> ProjectInfo | None:
+        return self.api.release_info(name, version)
 
 
 @dataclass
@@ -48,6 +86,12 @@ class SyncReport:
     unchanged: int = 0  # documents that were equal and not rewritten
     removed_projects: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    newest_serial: int = 0  # the newest serial any answer gave
+    missing: list[str] = field(default_factory=list)  # asked for, unknown upstream, never stored
+
+    def saw_serial(self, serial: int | None) -> None:
+        if serial is not None and serial > self.newest_serial:
+            self.newest_serial = serial
 
     def merge_failure(self, name: str, error: str) -> None:
         self.failed[name] = error
@@ -62,7 +106,9 @@ class _Fetched:
     serial: int
     documents: ProjectDocuments | None = None
     gone: bool = False
+    unchanged: bool = False
     error: str | None = None
+    upstream_serial: int | None = None
 
 
 @dataclass
@@ -90,12 +136,13 @@ class _Marks:
 class ProjectSync:
     """Syncs sets of projects: ``run({display_name: min_serial})``."""
 
-    def __init__(self, db: Database, api: JsonApi, *, workers: int = 8, batch_size: int = 100,
+    def __init__(self, db: Database, api: ProjectFetcher | JsonApi, *, workers: int = 8, batch_size: int = 100,
                  resume: bool = False, release_metadata: bool = False,
                  attachments: AttachmentMaker | None = None, on_progress: Callable[[int], None] | None = None,
-                 renderer: BatchRenderer | None = None, fresh: bool = False) -> None:
+                 renderer: BatchRenderer | None = None, fresh: bool = False, files: FileStore | None = None) -> None:
         self.db = db
-        self.api = api
+        self.api: ProjectFetcher = _JsonApiOnly(api) if isinstance(api, JsonApi) else api
+        self.files = files
         self.workers = workers
         self.batch_size = batch_size
         self.resume = resume
@@ -105,11 +152,16 @@ class ProjectSync:
         self.renderer = renderer or InlineRenderer()
         self.fresh = fresh  # the database held no index when the run began: nothing to look up
 
-    def run(self, todo: dict[str, int], *, skip_current: bool = False, report: SyncReport | None = None) -> SyncReport:
+    def run(self, todo: dict[str, int], *, skip_current: bool = False, report: SyncReport | None = None,
+            prefetched: dict[str, Any] | None = None) -> SyncReport:
+        """``todo``: display name -> the serial its data must have at least. ``prefetched``: what
+        the upstream already answered for some of them (the importer's first question)."""
         report = report or SyncReport()
         names = sorted(todo, key=lambda n: n.lower())
+        known = prefetched or {}
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
-            batches = (self._start(pool, names, todo, skip_current, report) for names in _chunks(names, self.batch_size))
+            batches = (self._start(pool, names, todo, skip_current, report, known)
+                       for names in _chunks(names, self.batch_size))
             current = next(batches, None)
             marks = _Marks()
             while current is not None:
@@ -135,7 +187,7 @@ class ProjectSync:
     # -- fetching --------------------------------------------------------------------------
 
     def _start(self, pool: ThreadPoolExecutor, names: list[str], todo: dict[str, int], skip_current: bool,
-               report: SyncReport) -> _Batch:
+               report: SyncReport, prefetched: dict[str, Any]) -> _Batch:
         """Look up the batch's project and error documents, then fetch what is not current."""
         ids = {}
         for name in names:
@@ -148,29 +200,70 @@ class ProjectSync:
         futures: dict[str, Future[_Fetched]] = {}
         for name, pid in ids.items():
             doc = existing.get(pid)
+            failed_before = error_id(pid) in existing
             current = doc is not None and (doc.get("last_serial") or 0) >= todo[name]
-            if skip_current and current and error_id(pid) not in existing:
+            if skip_current and current and not failed_before:
                 report.skipped += 1
                 self.on_progress(1)
                 continue
-            futures[name] = pool.submit(self._fetch, name, pid, todo[name])
+            # What the database holds: the upstream may answer "unchanged" to it (one request, no write).
+            held = None if doc is None or failed_before else doc.get("last_serial")
+            futures[name] = pool.submit(self._fetch, name, pid, todo[name], held, doc, prefetched.get(name, _ASK))
         return _Batch(list(futures), existing, futures)
 
-    def _fetch(self, name: str, pid: str, serial: int) -> _Fetched:
+    def _fetch(self, name: str, pid: str, serial: int, held: int | None = None, previous: Document | None = None,
+               prefetched: Any = None) -> _Fetched:
         try:
-            payload = self.api.project(name, serial)
-            if payload is None:
+            result = self.api.project(name, serial, held) if prefetched is _ASK else prefetched
+            if isinstance(result, Exception):
+                raise result
+            if result is UNCHANGED:
+                return _Fetched(name, pid, serial, unchanged=True, upstream_serial=held)
+            if result is None:
+                if self.files is not None and self.files.wants(pid):
+                    self.files.remove_stale(pid, keep=set())
                 return _Fetched(name, pid, serial, gone=True)
-            infos = self._release_infos(name, payload) if self.release_metadata else None
-            documents = build_project_documents(payload, release_infos=infos, renderer=None)
+            documents = self._documents(pid, result, previous)
             if documents.name != pid:
                 log.info("%s is now %s upstream", pid, documents.name)
-            return _Fetched(name, documents.name, serial, documents=documents)
+            return _Fetched(name, documents.name, serial, documents=documents, upstream_serial=result.serial)
         except (UpstreamError, InvalidProjectName) as exc:
             return _Fetched(name, pid, serial, error=str(exc))
         except Exception as exc:  # one broken payload must not stop the run
             log.exception("unexpected failure importing %s", name)
             return _Fetched(name, pid, serial, error=f"{type(exc).__name__}: {exc}")
+
+    def _documents(self, pid: str, data: ProjectData, previous: Document | None) -> ProjectDocuments:
+        """The documents of one project's data (page and payload)."""
+        if data.payload is None and data.page is not None and data.quarantined:
+            return quarantined_project(previous, data.page, data.serial)
+        payload = data.payload if data.payload is not None else payload_from_page(data.page or {})
+        if self.files is not None and self.files.wants(pid):
+            self._store_files(pid, payload, data)
+        infos = self._release_infos(data.name, payload) if self.release_metadata and data.payload else None
+        documents = build_project_documents(payload, page=data.page, release_infos=infos, renderer=None,
+                                            serial=data.serial)
+        if data.payload is None:
+            documents.project["info_from_simple"] = True
+        return documents
+
+    def _store_files(self, pid: str, payload: ProjectPayload, data: ProjectData) -> None:
+        """Store the project's files (offline mirrors), their core metadata only where the upstream's
+        Simple page advertises it: a proxy's JSON API can name a ``.metadata`` file it does not serve."""
+        assert self.files is not None
+        hidden: list[tuple[dict[str, Any], str, Any]] = []
+        if data.page is not None:
+            advertised = {entry["filename"] for entry in data.page.get("files") or [] if entry_core_metadata(entry)}
+            for files in [payload.get("urls") or [], *(payload.get("releases") or {}).values()]:
+                for file in files:
+                    if file.get("filename") not in advertised:
+                        hidden += [(file, key, file.pop(key)) for key in ("core-metadata", "data-dist-info-metadata")
+                                   if key in file]  # type: ignore[misc]
+        try:
+            self.files.store_files(pid, payload)
+        finally:
+            for file, key, value in hidden:
+                file[key] = value
 
     def _release_infos(self, name: str, payload: dict[str, Any]) -> dict[str, Any]:
         latest = payload["info"].get("version")
@@ -187,10 +280,14 @@ class ProjectSync:
     def _changes(self, batch: _Batch, report: SyncReport) -> tuple[list[Document], _Marks]:
         """What a fetched batch writes: release documents now, marks (project and error documents) next."""
         outcomes = [batch.futures[name].result() for name in batch.names]
-        report.fetched += sum(1 for o in outcomes if o.error is None)
+        report.fetched += sum(1 for o in outcomes if o.error is None and not o.unchanged)
         releases: list[Document] = []
         marks = _Marks()
         for outcome in outcomes:
+            report.saw_serial(outcome.upstream_serial)
+            if outcome.unchanged:
+                report.skipped += 1
+                continue
             if outcome.error is not None:
                 report.merge_failure(outcome.name, outcome.error)
                 marks.ready.append(error_document(outcome.normalized or outcome.name, outcome.name, outcome.serial,
@@ -203,6 +300,10 @@ class ProjectSync:
                 if old_project:
                     marks.ready.append(_deletion(old_project))
                     report.removed_projects.append(outcome.normalized)
+                else:
+                    report.missing.append(outcome.name)
+            elif outcome.documents.keep_releases:  # quarantined: what is stored stays
+                self._describe(outcome.documents.project, old_project, marks)
             else:
                 releases.extend(self._release_changes(outcome.documents, old_releases, report))
                 self._describe(outcome.documents.project, old_project, marks)
@@ -300,6 +401,9 @@ class ProjectSync:
                 report.merge_failure(doc.get("project") or doc["_id"], f"{doc['_id']}: conflict")
 
 
+_ASK = object()  # no answer prefetched: ask the upstream
+
+
 def _count(doc: Document, result: dict[str, Any], report: SyncReport) -> bool:
     """Count one ``_bulk_docs`` result; False for a conflict, which the caller may retry."""
     if result.get("ok"):
@@ -359,5 +463,7 @@ def _bulk_chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
 
 def _approximate_size(doc: Document) -> int:
     files = doc.get("files") or ()
+    entries = doc.get("simple_files") or ()
     info = doc.get("info") or {}
-    return 500 + 700 * len(files) + 2 * len(info.get("description") or "") + len(doc.get("description_html") or "")
+    return (500 + 700 * len(files) + 500 * len(entries) + 2 * len(info.get("description") or "")
+            + len(doc.get("description_html") or "") + len(doc.get("text") or ""))

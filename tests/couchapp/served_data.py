@@ -1,8 +1,8 @@
 """Databases the Simple/JSON API tests read, built once per module, and small HTTP helpers.
 
-`captured_db` holds the real pypi.org payloads the emulator bundles (captured JSON API
-responses, stored the way the importer stores them); tests compare what the CouchApp serves
-with the captured responses of pypi.org itself.
+`captured_db` holds the real payloads the emulator bundles (captured JSON API responses and
+Simple pages, through the proxy they were captured behind, stored the way the importer stores
+them); tests compare what the CouchApp serves with those captured responses.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ import requests
 
 from pypioncouch.couch import Database
 from pypioncouch.emulator import CAPTURED_PROJECTS, load_capture
+from pypioncouch.documents import build_project_documents
+from pypioncouch.upstream.http import Response
+from pypioncouch.upstream.simple_page import parse_detail
 from tests.conftest import new_database, push_app, rewrite_url, write_payloads
 
 PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
@@ -29,6 +32,20 @@ def app_database(server_url: str, payloads: list[dict[str, Any]]) -> Database:
     return db
 
 
+def stored_page(page: dict[str, Any], url: str = "https://pypi.org/simple/x/") -> dict[str, Any]:
+    """A PEP 691 page as the importer keeps it (read by its own parser: relative URLs resolved)."""
+    import json
+    response = Response(200, {"Content-Type": SIMPLE_JSON}, json.dumps(page).encode(), url)
+    return parse_detail(response, page["name"])
+
+
+def write_projects(db: Database, projects: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> None:
+    """Store (JSON API payload, Simple page) pairs the way the importer does."""
+    docs = [doc for payload, page in projects for doc in build_project_documents(payload, page=page).all()]
+    failed = [r for r in db.bulk_docs(docs) if not r.get("ok")]
+    assert not failed, failed
+
+
 def drop(db: Database) -> None:
     db.request("DELETE", db.url, what="drop test database", ok=(200, 202, 404))
 
@@ -41,7 +58,8 @@ def captures() -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def captured_db(couch_server: Any, captures: dict[str, dict[str, Any]]) -> Iterator[Database]:
-    db = app_database(couch_server.url, [capture["json_api"] for capture in captures.values()])
+    db = push_app(new_database(couch_server.url, prefix="served"))
+    write_projects(db, [(capture["json_api"], stored_page(capture["simple"])) for capture in captures.values()])
     yield db
     drop(db)
 

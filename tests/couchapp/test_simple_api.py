@@ -1,4 +1,8 @@
-"""The Simple API pages (`/simple/`, `/simple/<name>/`) against pypi.org's own answers."""
+"""The Simple API pages (`/simple/`, `/simple/<name>/`) against the upstream's own answers.
+
+The captured projects were captured behind a proxy of pypi.org: its Simple pages (API 1.1)
+name no core metadata files, though its JSON API does, and it serves none. What pip gets from
+the node is what that page says, in API 1.4."""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ from pypioncouch.emulator import CAPTURED_PROJECTS
 from tests.conftest import rewrite_url
 from served_data import PIP_ACCEPT, SIMPLE_JSON, app_database, captured_db, captures, drop, get  # noqa: F401
 
-# Captured from pypi.org, so any difference is ours.
-COMPARED_KEYS = ("filename", "hashes", "requires-python", "size", "upload-time", "yanked")
+# Captured upstream pages, so any difference is ours.
+COMPARED_KEYS = ("filename", "url", "hashes", "requires-python", "size", "upload-time", "yanked")
 
 
 class Anchors(HTMLParser):
@@ -58,19 +62,19 @@ def test_project_page_json_equals_pypi(captured_db: Database, captures: dict, na
     response = get(captured_db, f"simple/{name}/", PIP_ACCEPT)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == SIMPLE_JSON
-    ours, pypi = response.json(), captures[name]["simple"]
-    assert ours["meta"] == pypi["meta"]
-    assert ours["name"] == pypi["name"]
-    assert ours["versions"] == pypi["versions"]
-    assert [f["filename"] for f in ours["files"]] == [f["filename"] for f in pypi["files"]]
-    stored = json_api_files(captures[name])
-    for mine, theirs in zip(ours["files"], pypi["files"]):
+    ours, upstream = response.json(), captures[name]["simple"]
+    assert ours["meta"] == {"api-version": "1.4", "_last-serial": int(upstream["meta"]["_last-serial"])}
+    assert response.headers["X-PyPI-Last-Serial"] == upstream["meta"]["_last-serial"]
+    assert ours["name"] == upstream["name"]
+    assert ours["versions"] == upstream["versions"]
+    assert ours["project-status"] == {"status": "active"}
+    assert [f["filename"] for f in ours["files"]] == [f["filename"] for f in upstream["files"]]
+    for mine, theirs in zip(ours["files"], upstream["files"]):
+        # The URL is the page's (absolute), not the JSON API's (relative in some captures).
         assert {k: mine[k] for k in COMPARED_KEYS} == {k: theirs[k] for k in COMPARED_KEYS}
-        # The URL is the one the JSON API gave (some captures hold relative ones, see the report).
-        assert mine["url"] == stored[mine["filename"]]["url"]
-        core = stored[mine["filename"]].get("core-metadata")
-        if core is not None:
-            assert mine["core-metadata"] == mine["data-dist-info-metadata"] == core
+        # The JSON API names metadata files for wheels; the page does not, and the index has none.
+        assert mine["core-metadata"] is False and mine["data-dist-info-metadata"] is False
+        assert mine["provenance"] is None
 
 
 @pytest.mark.parametrize("name", ["markupsafe", "requests", "tqdm"])
@@ -79,16 +83,16 @@ def test_project_page_html_links_every_file(captured_db: Database, captures: dic
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     page = parse_anchors(response.text)
-    assert page.meta["pypi:repository-version"] == "1.1"
-    stored = json_api_files(captures[name])
-    assert sorted(a["text"] for a in page.anchors) == sorted(stored)
+    assert page.meta["pypi:repository-version"] == "1.4"
+    assert page.meta["pypi:project-status"] == "active"
+    upstream = {f["filename"]: f for f in captures[name]["simple"]["files"]}
+    assert sorted(a["text"] for a in page.anchors) == sorted(upstream)
     for anchor in page.anchors:
-        file, attrs = stored[anchor["text"]], anchor["attrs"]
-        assert attrs["href"] == f"{file['url']}#sha256={file['digests']['sha256']}"
-        assert attrs.get("data-requires-python") == (file["requires_python"] or None)
-        core = file.get("core-metadata")
-        expected_core = f"sha256={core['sha256']}" if core else None
-        assert attrs.get("data-core-metadata") == attrs.get("data-dist-info-metadata") == expected_core
+        file, attrs = upstream[anchor["text"]], anchor["attrs"]
+        assert attrs["href"] == f"{file['url']}#sha256={file['hashes']['sha256']}"
+        assert attrs.get("data-requires-python") == (file["requires-python"] or None)
+        assert "data-core-metadata" not in attrs and "data-dist-info-metadata" not in attrs
+        assert "data-provenance" not in attrs
 
 
 def test_requires_python_is_escaped_and_round_trips(captured_db: Database) -> None:
@@ -178,7 +182,7 @@ def test_index_lists_every_project(captured_db: Database, captures: dict) -> Non
     page = get(captured_db, "simple/", SIMPLE_JSON).json()
     expected = {c["json_api"]["info"]["name"]: c["json_api"]["last_serial"] for c in captures.values()}
     assert {p["name"]: p["_last-serial"] for p in page["projects"]} == expected
-    assert page["meta"] == {"api-version": "1.1", "_last-serial": max(expected.values())}
+    assert page["meta"] == {"api-version": "1.4", "_last-serial": max(expected.values())}
     html = parse_anchors(get(captured_db, "simple/", "text/html").text)
     assert {a["attrs"]["href"] for a in html.anchors} == {f"{name}/" for name in CAPTURED_PROJECTS}
 

@@ -45,7 +45,7 @@ def test_content_type(captured_db: Database, url: str, accept: str | None, query
     assert media_type == expected
     assert "Accept" in [v.strip() for v in response.headers["Vary"].split(",")]
     if expected == SIMPLE_JSON:
-        assert response.json()["meta"]["api-version"] == "1.1"
+        assert response.json()["meta"]["api-version"] == "1.4"
     else:
         assert response.text.startswith("<!DOCTYPE html>")
         assert response.headers["Content-Type"].endswith("charset=utf-8")

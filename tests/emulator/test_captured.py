@@ -1,4 +1,5 @@
-"""The bundled data set serves the captured pypi.org payloads verbatim."""
+"""The bundled data set serves the captured payloads: verbatim as the proxy they came through
+answered them (flavour "proxy"), and as pypi.org itself serves the same data (flavour "pypi")."""
 
 from __future__ import annotations
 
@@ -11,29 +12,62 @@ from pypioncouch.emulator import (CAPTURED_PROJECTS, EmulatorServer, bundled_dat
                                   load_capture, normalize)
 
 
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+
+
 @pytest.fixture(scope="module")
 def bundled() -> EmulatorServer:
     with EmulatorServer(bundled_dataset()) as server:
         yield server
 
 
+@pytest.fixture(scope="module")
+def proxy() -> EmulatorServer:
+    with EmulatorServer(bundled_dataset(), flavour="proxy") as server:
+        yield server
+
+
 @pytest.mark.parametrize("name", CAPTURED_PROJECTS)
-def test_project_json_is_verbatim(bundled: EmulatorServer, name: str) -> None:
-    response = requests.get(f"{bundled.url}/pypi/{name}/json")
+def test_proxy_serves_the_captured_json_verbatim(proxy: EmulatorServer, name: str) -> None:
+    response = requests.get(f"{proxy.url}/pypi/{name}/json")
     assert response.status_code == 200
     assert response.json() == captured_payload(name)
-    assert response.headers["X-PyPI-Last-Serial"] == str(captured_payload(name)["last_serial"])
+    assert "X-PyPI-Last-Serial" not in response.headers  # the proxy drops it; the body keeps last_serial
 
 
 @pytest.mark.parametrize("name", CAPTURED_PROJECTS)
-def test_simple_json_agrees_with_the_captured_page(bundled: EmulatorServer, name: str) -> None:
+def test_proxy_serves_the_captured_page_verbatim(proxy: EmulatorServer, name: str) -> None:
+    response = requests.get(f"{proxy.url}/simple/{name}/", headers={"Accept": SIMPLE_JSON})
+    assert response.json() == load_capture(name)["simple"]
+    assert "X-PyPI-Last-Serial" not in response.headers
+
+
+@pytest.mark.parametrize("name", CAPTURED_PROJECTS)
+def test_pypi_serves_the_captured_json_with_absolute_file_urls(bundled: EmulatorServer, name: str) -> None:
+    """pypi.org answers absolute URLs: the relative ones are the proxy's; the rest is verbatim."""
+    response = requests.get(f"{bundled.url}/pypi/{name}/json")
+    real = captured_payload(name)
+    absolute = {f["filename"]: f["url"] for f in load_capture(name)["simple"]["files"]}
+    for files in [real["urls"], *real["releases"].values()]:
+        for file in files:
+            file["url"] = absolute[file["filename"]]
+    assert response.json() == real
+    assert response.headers["X-PyPI-Last-Serial"] == str(real["last_serial"])
+
+
+@pytest.mark.parametrize("name", CAPTURED_PROJECTS)
+def test_pypi_page_agrees_with_the_captured_page_in_api_1_4(bundled: EmulatorServer, name: str) -> None:
     real = load_capture(name)["simple"]
-    page = requests.get(f"{bundled.url}/simple/{name}/",
-                        headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
-    assert page["meta"] == real["meta"] and page["name"] == real["name"]
+    page = requests.get(f"{bundled.url}/simple/{name}/", headers={"Accept": SIMPLE_JSON}).json()
+    assert page["meta"] == {"api-version": "1.4", "_last-serial": int(real["meta"]["_last-serial"])}
+    assert page["name"] == real["name"] and page["project-status"] == {"status": "active"}
     assert set(page["versions"]) == set(real["versions"])
     ours = {f["filename"]: {k: f[k] for k in real["files"][0]} for f in page["files"]}
     assert ours == {f["filename"]: f for f in real["files"]}
+    json_files = {f["filename"]: f for files in captured_payload(name)["releases"].values() for f in files}
+    for file in page["files"]:  # what the JSON API says of the metadata file, the page says too
+        assert file["core-metadata"] == (json_files[file["filename"]].get("core-metadata") or False)
+        assert file["provenance"] is None
 
 
 def test_journal_matches_list_packages(bundled: EmulatorServer) -> None:
@@ -83,12 +117,16 @@ def test_mutations_continue_the_journal() -> None:
     assert data.get("cmscouchapp").latest().version == "9.9"
 
 
-def test_relative_file_urls_are_kept_and_served(bundled: EmulatorServer) -> None:
+def test_relative_file_urls_are_kept_and_served_by_the_proxy(proxy: EmulatorServer) -> None:
     """Some captured payloads have relative file URLs; resolved against the JSON URL, they work."""
-    payload = requests.get(f"{bundled.url}/pypi/idna/json").json()
+    payload = requests.get(f"{proxy.url}/pypi/idna/json").json()
     relative = payload["urls"][0]["url"]
     assert relative.startswith("../")
-    served = requests.get(requests.compat.urljoin(f"{bundled.url}/pypi/idna/json", relative))
+    served = requests.get(requests.compat.urljoin(f"{proxy.url}/pypi/idna/json", relative))
     assert served.status_code == 200
-    simple = requests.get(f"{bundled.url}/simple/idna/", headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    simple = requests.get(f"{proxy.url}/simple/idna/", headers={"Accept": SIMPLE_JSON})
     assert all(f["url"].startswith("https://files.pythonhosted.org/") for f in simple.json()["files"])
+    # The proxy serves no metadata file, though its JSON API names one.
+    wheel = next(f for f in payload["urls"] if f.get("core-metadata"))
+    metadata = requests.get(requests.compat.urljoin(f"{proxy.url}/pypi/idna/json", wheel["url"]) + ".metadata")
+    assert metadata.status_code == 404

@@ -50,7 +50,8 @@ def test_pip_accept_gets_json_detail(emulator: EmulatorServer, http: requests.Se
     assert response.headers["Vary"] == "Accept"
     page = response.json()
     project = emulator.dataset.get("demo-pkg")
-    assert page["meta"] == {"api-version": "1.1", "_last-serial": str(project.last_serial)}
+    assert page["meta"] == {"api-version": "1.4", "_last-serial": project.last_serial}  # a number, as Warehouse sends
+    assert page["project-status"] == {"status": "active"}
     assert response.headers["X-PyPI-Last-Serial"] == str(project.last_serial)
     assert page["name"] == "demo-pkg" and page["versions"] == ["1.0", "2.0"]
     wheel = page["files"][0]
@@ -66,14 +67,15 @@ def test_simple_json_files_have_the_real_key_set(emulator: EmulatorServer, http:
     real = set(load_capture("requests")["simple"]["files"][0])
     page = http.get(f"{emulator.url}/simple/demo-pkg/", headers={"Accept": SIMPLE_V1_JSON}).json()
     assert real <= set(page["files"][0])
-    assert set(page) == set(load_capture("requests")["simple"])
+    assert set(page) == set(load_capture("requests")["simple"]) | {"project-status"}  # PEP 792, API 1.4
 
 
 def test_html_detail_carries_hashes_and_attributes(emulator: EmulatorServer, http: requests.Session) -> None:
     emulator.dataset.yank("demo-pkg", "2.0", "bad <build>")
     response = http.get(f"{emulator.url}/simple/demo-pkg/")
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert '<meta name="pypi:repository-version" content="1.1">' in response.text
+    assert '<meta name="pypi:repository-version" content="1.4">' in response.text
+    assert '<meta name="pypi:project-status" content="active">' in response.text
     parser = _Anchors()
     parser.feed(response.text)
     json_page = http.get(f"{emulator.url}/simple/demo-pkg/", headers={"Accept": SIMPLE_V1_JSON}).json()

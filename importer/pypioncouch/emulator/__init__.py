@@ -13,6 +13,7 @@ from .capture import CAPTURED_PROJECTS
 from .dataset import Dataset, DatasetError, JournalRow, NormalizedName, Project, Release, normalize
 from .faults import FaultKind, FaultRule, Faults, LoggedRequest
 from .files import StoredFile, placeholder_bytes
+from .flavours import FLAVOURS, Flavour
 from .generate import generate_dataset
 from .hostile import HOSTILE_PROJECTS, INJECTION, LEGACY_VERSIONS, hostile_dataset
 from .server import EmulatorServer
@@ -21,7 +22,8 @@ from .wheels import build_sdist, build_wheel, core_metadata, dist_name, installa
 from .xmlrpc_api import DEFAULT_PAGE_SIZE
 
 __all__ = [
-    "CAPTURED_PROJECTS", "DEFAULT_PAGE_SIZE", "Dataset", "DatasetError", "EmulatorServer", "FaultKind",
+    "CAPTURED_PROJECTS", "DEFAULT_PAGE_SIZE", "Dataset", "DatasetError", "EmulatorServer", "FLAVOURS", "FaultKind",
+    "Flavour",
     "FaultRule", "Faults", "HOSTILE_PROJECTS", "INJECTION", "JournalRow", "LEGACY_VERSIONS", "LoggedRequest",
     "NormalizedName", "Project", "Release", "SIMPLE_V1_HTML", "SIMPLE_V1_JSON", "StoredFile", "TEXT_HTML",
     "build_sdist", "build_wheel", "bundled_dataset", "captured_payload", "core_metadata", "dist_name",

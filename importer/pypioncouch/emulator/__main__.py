@@ -1,4 +1,6 @@
-"""`python -m pypioncouch.emulator --dataset {bundled,generated,hostile} --port P`: serve a fake PyPI."""
+"""`python -m pypioncouch.emulator --dataset {bundled,generated,hostile} [--flavour F] --port P`: serve a fake PyPI.
+
+It prints the URL to give the importer (`--index-url`): the base, or devpi's Simple root."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import sys
 
 from .captured import bundled_dataset
 from .dataset import Dataset
+from .flavours import FLAVOURS
 from .generate import generate_dataset
 from .hostile import hostile_dataset
 from .server import EmulatorServer
@@ -30,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files-per-release", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--flavour", choices=sorted(FLAVOURS), default="pypi",
+                        help="the kind of index to play (see flavours.py)")
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
     parser.add_argument("--rewrite-file-urls", action="store_true",
                         help="point captured files' URLs at the emulator too")
@@ -37,10 +42,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="build each JSON payload once, all of them before serving (benchmarks)")
     args = parser.parse_args(argv)
     server = EmulatorServer(build(args), port=args.port, page_size=args.page_size,
-                            rewrite_file_urls=args.rewrite_file_urls, cache_payloads=args.cache_payloads)
+                            rewrite_file_urls=args.rewrite_file_urls, cache_payloads=args.cache_payloads,
+                            flavour=args.flavour)
     if args.cache_payloads:
         server.prewarm()
-    print(server.url, flush=True)
+    print(server.index_url, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -48,6 +48,7 @@ def bundled_dataset(names: tuple[str, ...] = CAPTURED_PROJECTS) -> Dataset:
         capture = load_capture(name)
         absolute = {f["filename"]: f["url"] for f in capture["simple"]["files"]}
         project, project_events = project_from_payload(capture["json_api"], absolute)
+        project.captured_page = capture["simple"]
         projects.append(project)
         events.append(project_events)
     dataset = Dataset()

@@ -75,6 +75,9 @@ class Project:
     ownership: dict[str, Any] = field(default_factory=lambda: {"organization": None, "roles": []})
     vulnerabilities: list[Any] = field(default_factory=list)
     pinned_latest: str | None = None
+    status: str = "active"            # PEP 792: active, archived, quarantined, deprecated
+    status_reason: str | None = None
+    captured_page: dict[str, Any] | None = None  # the proxy's own page, for captured projects
 
     @property
     def normalized(self) -> NormalizedName:
@@ -169,6 +172,10 @@ class Dataset:
         with self.lock:
             return {p.name: p.last_serial for p in self.projects.values()}
 
+    def file_by_name(self, filename: str) -> StoredFile | None:
+        with self.lock:
+            return self._files_by_name.get(filename)
+
     def file_at(self, path: str) -> StoredFile | None:
         """The file served at `path`; filenames are unique across PyPI, so they are the key."""
         with self.lock:
@@ -256,6 +263,27 @@ class Dataset:
                     self._files_by_name.pop(stored.filename, None)
             del self.projects[project.normalized]
             self._record(project, None, "remove project")
+
+    def set_status(self, name: str, status: str, reason: str | None = None) -> None:
+        """PEP 792: change a project's status, with the journal row PyPI writes.
+
+        PyPI writes ``project quarantined`` / ``project quarantine cleared`` for quarantine;
+        the rows for the other statuses are this emulator's guess (``project archived`` ...).
+        """
+        if status not in ("active", "archived", "quarantined", "deprecated"):
+            raise ValueError(f"unknown project status {status!r}")
+        with self.lock:
+            project = self._project(name)
+            self._remember(project.normalized)
+            before = project.status
+            project.status, project.status_reason = status, reason
+            if status == "quarantined":
+                action = "project quarantined"
+            elif before == "quarantined":
+                action = "project quarantine cleared"
+            else:
+                action = f"project {status}" if status != "active" else f"project {before} cleared"
+            self._record(project, None, action)
 
     def yank(self, name: str, version: str, reason: str = "") -> None:
         self._set_yanked(name, version, True, reason or None, "yank release")

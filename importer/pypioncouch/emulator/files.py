@@ -88,6 +88,9 @@ class StoredFile:
     canonical_url: str | None = None
     alias_path: str = ""
     placeholder: bool = False
+    # PEP 740: the file has attestations (a provenance object). None: decided by the filename,
+    # so half of the generated files have one, deterministically.
+    attestations: bool | None = None
     _digests: dict[str, str] | None = field(default=None, repr=False)
     _metadata_sha256: str | None = field(default=None, repr=False)
 
@@ -129,6 +132,14 @@ class StoredFile:
         if self._metadata_sha256 is None:
             self._metadata_sha256 = hashlib.sha256(self.metadata()).hexdigest()
         return self._metadata_sha256
+
+    @property
+    def attested(self) -> bool:
+        if self.attestations is not None:
+            return self.attestations
+        if self.upstream is not None:
+            return False  # what pypi.org holds for a captured file is unknown
+        return hashlib.sha256(self.filename.encode("utf-8", "surrogatepass")).digest()[0] % 2 == 0
 
     def served_at(self, path: str) -> bool:
         return path == self.path or (bool(self.alias_path) and path == self.alias_path)

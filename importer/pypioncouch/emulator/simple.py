@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from .dataset import normalize
+from .flavours import PYPI, Flavour
 
 TEXT_HTML = "text/html"
 SIMPLE_V1_HTML = "application/vnd.pypi.simple.v1+html"
@@ -58,33 +59,43 @@ def negotiate(accept: str | None, format_override: str | None = None) -> str:
     return offer if quality > 0 else TEXT_HTML
 
 
-def render(page: dict[str, Any], content_type: str) -> bytes:
-    """One page dict to bytes in the negotiated format."""
+def render(page: dict[str, Any], content_type: str, flavour: Flavour = PYPI) -> bytes:
+    """One page dict to bytes in the negotiated format, as the flavour's index writes it."""
     if content_type == SIMPLE_V1_JSON:
         return json.dumps(page).encode("ascii")
-    html = _detail_html(page) if "files" in page else _index_html(page)
+    if flavour.devpi:
+        html = _devpi_detail(page) if "files" in page else _devpi_index(page)
+    elif flavour.static:
+        html = _static_detail(page) if "files" in page else _static_index(page)
+    else:
+        html = _detail_html(page, flavour) if "files" in page else _index_html(page, flavour)
     return html.encode("utf-8", "replace")
 
 
-def _head(title: str, serial: Any) -> list[str]:
-    return [
-        "<!DOCTYPE html>", "<html>", "<head>",
-        '<meta name="pypi:repository-version" content="1.1">',
-        f"<title>{escape(title)}</title>", "</head>", "<body>",
-        f"<!--SERIAL {escape(str(serial))}-->",
-    ]
+def _head(title: str, page: dict[str, Any], flavour: Flavour) -> list[str]:
+    lines = ["<!DOCTYPE html>", "<html>", "<head>",
+             f'<meta name="pypi:repository-version" content="{escape(flavour.api_version)}">']
+    status = page.get("project-status")
+    if status:
+        lines.append(f'<meta name="pypi:project-status" content="{escape(status["status"])}">')
+        if status.get("reason"):
+            lines.append(f'<meta name="pypi:project-status-reason" content="{escape(status["reason"])}">')
+    lines += [f"<title>{escape(title)}</title>", "</head>", "<body>"]
+    if "_last-serial" in page.get("meta", {}) and flavour.index_serials:
+        lines.append(f"<!--SERIAL {escape(str(page['meta']['_last-serial']))}-->")
+    return lines
 
 
-def _index_html(page: dict[str, Any]) -> str:
-    lines = _head("Simple index", page["meta"]["_last-serial"])
+def _index_html(page: dict[str, Any], flavour: Flavour) -> str:
+    lines = _head("Simple index", page, flavour)
     for project in page["projects"]:
-        href = f"/simple/{normalize(project['name'])}/"
+        href = f"{flavour.simple_root}{normalize(project['name'])}/"
         lines.append(f'<a href="{escape(href)}">{escape(project["name"])}</a>')
     return "\n".join(lines + ["</body>", "</html>", ""])
 
 
-def _detail_html(page: dict[str, Any]) -> str:
-    lines = _head(f"Links for {page['name']}", page["meta"]["_last-serial"])
+def _detail_html(page: dict[str, Any], flavour: Flavour) -> str:
+    lines = _head(f"Links for {page['name']}", page, flavour)
     lines.append(f"<h1>Links for {escape(page['name'])}</h1>")
     for file in page["files"]:
         lines.append(_anchor(file) + "<br />")
@@ -96,10 +107,50 @@ def _anchor(file: dict[str, Any]) -> str:
     attributes = [f'href="{escape(file["url"] + "#sha256=" + file["hashes"]["sha256"])}"']
     if file.get("requires-python"):
         attributes.append(f'data-requires-python="{escape(file["requires-python"])}"')
-    if file.get("yanked") is not False:
+    if file.get("yanked", False) is not False:
         reason = file["yanked"] if isinstance(file["yanked"], str) else ""
         attributes.append(f'data-yanked="{escape(reason)}"')
     if file.get("core-metadata"):
         digest = escape("sha256=" + file["core-metadata"]["sha256"])
-        attributes.append(f'data-core-metadata="{digest}" data-dist-info-metadata="{digest}"')
+        attributes.append(f'data-dist-info-metadata="{digest}" data-core-metadata="{digest}"')
+    if file.get("provenance"):
+        attributes.append(f'data-provenance="{escape(file["provenance"])}"')
     return f"<a {' '.join(attributes)}>{escape(file['filename'])}</a>"
+
+
+def _devpi_index(page: dict[str, Any]) -> str:
+    """devpi's `+simple/` for a browser: a heading per stage, a link per project."""
+    title = "root/pypi: simple list (including inherited indices)"
+    links = "".join(f'<a href="{escape(p["name"])}/">{escape(p["name"])}</a><br>\n' for p in page["projects"])
+    return (f'<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body><h1>{title}</h1>'
+            f"<h2>root/pypi</h2>{links}</body></html>")
+
+
+def _devpi_detail(page: dict[str, Any]) -> str:
+    title = f"root/pypi: links for {escape(page['name'])}"
+    lines = [f'<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body><h1>{title}</h1>']
+    for file in page["files"]:
+        attributes = f'href="{escape(file["url"] + "#sha256=" + file["hashes"]["sha256"])}"'
+        if file.get("requires-python") is not None:
+            attributes += f' data-requires-python="{escape(file["requires-python"])}"'
+        if file.get("yanked", False) is not False:
+            attributes += f' data-yanked="{escape("" if file["yanked"] is True else file["yanked"])}"'
+        lines.append(f"root/pypi <a {attributes}>{escape(file['filename'])}</a><br>")
+    return "\n".join(lines) + "\n</body></html>"
+
+
+def _static_index(page: dict[str, Any]) -> str:
+    """What `python -m http.server` lists for the `simple/` folder (no index.html there)."""
+    items = "".join(f'<li><a href="{escape(normalize(p["name"]))}/">{escape(normalize(p["name"]))}/</a></li>\n'
+                    for p in sorted(page["projects"], key=lambda p: normalize(p["name"])))
+    return ('<!DOCTYPE HTML>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            "<title>Directory listing for /simple/</title>\n</head>\n<body>\n"
+            f"<h1>Directory listing for /simple/</h1>\n<hr>\n<ul>\n{items}</ul>\n<hr>\n</body>\n</html>\n")
+
+
+def _static_detail(page: dict[str, Any]) -> str:
+    """A project's `index.html` as Simple-tree generators write it: PEP 503, no meta tags."""
+    lines = ["<!DOCTYPE html>", "<html>", "<head>", f"<title>Links for {escape(page['name'])}</title>", "</head>",
+             "<body>", f"<h1>Links for {escape(page['name'])}</h1>"]
+    lines += [_anchor(file) + "<br/>" for file in page["files"]]
+    return "\n".join(lines + ["</body>", "</html>", ""])

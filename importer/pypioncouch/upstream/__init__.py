@@ -1,26 +1,30 @@
-"""PyPI, as the importer sees it: three questions and one fetch.
+"""PyPI, or any index with PyPI's interfaces, as the importer sees it.
 
-Like bandersnatch's ``Master``, the upstream sits behind a narrow interface:
-- ``last_serial()``: the newest journal serial;
-- ``all_projects()``: every project with its last serial;
-- ``changes_since(serial)``: the projects changed after a serial;
-- ``project(name, min_serial)``: one project's JSON API payload, no older than ``min_serial``.
+Like bandersnatch's ``Master``, the upstream sits behind a narrow interface
+(``Upstream``): all projects with serials, changes since a serial, one project's data.
 
-Two implementations answer the first three: PyPI's XML-RPC journal
-(``XmlRpcIndex``) and the JSON Simple index (``SimpleJsonIndex``, what
-bandersnatch 8 uses now that PyPI asks new integrations to leave XML-RPC).
-``connect()`` picks XML-RPC and falls back to the JSON index when XML-RPC does
-not answer. Project data always comes from the JSON API (``JsonApi``).
+Listing and change tracking, in order of preference: PyPI's XML-RPC journal
+(``XmlRpcIndex``), the JSON Simple index with its ``_last-serial``s, a Simple index that
+lists names only (``SimpleIndex`` reads both forms). ``connect()`` picks XML-RPC and falls
+back when it does not answer. A project's data is its Simple page (what pip sees: file
+URLs, hashes, core metadata, provenance, project status) and its JSON API payload
+(everything else); either may be missing (``ProjectSource``).
 """
 
-from .base import ChangeSet, Index, UpstreamError, StaleResponse
+from .base import (UNCHANGED, ChangeSet, Index, NotAnIndex, ProjectData, RedirectLoop, StaleResponse,
+                   UpstreamError)
 from .http import HttpClient, RetryPolicy
-from .jsonapi import JsonApi
-from .simple_index import SimpleJsonIndex
+from .jsonapi import JsonApi, NoJsonApi
+from .location import IndexLocation
+from .project import ProjectSource, SimplePages
+from .select import FallbackIndex, connect
+from .simple_index import SimpleIndex, SimpleJsonIndex
+from .simple_page import Listing
+from .upstream import Upstream
 from .xmlrpc import XmlRpcIndex
-from .select import connect
 
 __all__ = [
-    "ChangeSet", "Index", "UpstreamError", "StaleResponse", "HttpClient", "RetryPolicy",
-    "JsonApi", "SimpleJsonIndex", "XmlRpcIndex", "connect",
+    "UNCHANGED", "ChangeSet", "FallbackIndex", "HttpClient", "Index", "IndexLocation", "JsonApi", "Listing",
+    "NoJsonApi", "NotAnIndex", "ProjectData", "ProjectSource", "RedirectLoop", "RetryPolicy", "SimpleIndex",
+    "SimpleJsonIndex", "SimplePages", "StaleResponse", "Upstream", "UpstreamError", "XmlRpcIndex", "connect",
 ]

@@ -3,7 +3,8 @@
 Every request has a timeout. Connection failures, timeouts, 5xx and 429
 answers are retried with exponential backoff (429 honours Retry-After) up to
 ``RetryPolicy.attempts``; then ``UpstreamError`` is raised, never an empty
-answer: a failure must not pass for "nothing changed".
+answer: a failure must not pass for "nothing changed". A redirect loop is not
+retried: it raises ``RedirectLoop`` at once, naming the URL.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import requests
 import urllib3
 
 from .. import __version__
-from .base import UpstreamError
+from .base import RedirectLoop, UpstreamError
 
 USER_AGENT = f"pypioncouch/{__version__} (+https://github.com/pypioncouch)"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 # What one attempt can fail with before an answer arrives: refused or dropped connections,
 # timeouts, cut or undecodable bodies (urllib3 wraps most of these in its own HTTPError).
 TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+MAX_REDIRECTS = 10
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,19 @@ class HttpClient:
         self.base_url = base_url.rstrip("/")
         self.policy = policy or RetryPolicy()
         self.pool = _pool or _pool_manager(self.base_url)
-        self._counter = _counter if _counter is not None else [0]
+        # [requests sent, body bytes received], shared with the clients made by with_policy.
+        self._counter = _counter if _counter is not None else [0, 0]
         self._count_lock = threading.Lock()
 
     @property
     def requests_made(self) -> int:
         """Requests sent by this client and every client made from it with ``with_policy``."""
         return self._counter[0]
+
+    @property
+    def bytes_received(self) -> int:
+        """Body bytes (decoded) of every answer these clients received."""
+        return self._counter[1]
 
     def with_policy(self, policy: RetryPolicy) -> "HttpClient":
         """A client for the same upstream with other retries, counting into the same total."""
@@ -100,9 +108,15 @@ class HttpClient:
                 with self._count_lock:
                     self._counter[0] += 1
                 response = self._send(method, url, data, headers)
+            except urllib3.exceptions.MaxRetryError as exc:
+                if isinstance(exc.reason, urllib3.exceptions.ResponseError) and "redirect" in str(exc.reason):
+                    raise RedirectLoop(f"{method} {url}: more than {MAX_REDIRECTS} redirects (a redirect loop)") from None
+                problem = type(exc.reason or exc).__name__
             except TRANSPORT_ERRORS as exc:
                 problem = type(getattr(exc, "reason", None) or exc).__name__
             else:
+                with self._count_lock:
+                    self._counter[1] += len(response.content)
                 if response.status_code in ok:
                     return response
                 if response.status_code not in RETRYABLE_STATUS:
@@ -117,7 +131,7 @@ class HttpClient:
         answer = self.pool.request(
             method, url, body=data, headers={**self.pool.headers, **(headers or {})},
             timeout=urllib3.Timeout(connect=self.policy.timeout, read=self.policy.timeout),
-            retries=urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=10))
+            retries=urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=MAX_REDIRECTS))
         return Response(answer.status, answer.headers, answer.data, urljoin(url, answer.geturl() or ""))
 
 

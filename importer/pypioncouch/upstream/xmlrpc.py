@@ -11,11 +11,12 @@ from typing import Any
 
 from .base import ChangeSet, UpstreamError
 from .http import HttpClient
-
+from .simple_page import Listing
 
 
 class XmlRpcIndex:
     name = "xml-rpc"
+    journal = True
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
@@ -27,8 +28,8 @@ class XmlRpcIndex:
             (result,), _ = xmlrpc.client.loads(response.content, use_builtin_types=True)
         except xmlrpc.client.Fault as fault:
             raise UpstreamError(f"XML-RPC {method}: fault {fault.faultCode}: {fault.faultString}") from None
-        except Exception as exc:  # malformed XML: expat and ValueError variants
-            raise UpstreamError(f"XML-RPC {method}: unreadable answer ({exc})") from None
+        except Exception as exc:  # malformed XML (an HTML page, a cut body): expat and ValueError variants
+            raise UpstreamError(f"XML-RPC {method}: unreadable answer ({type(exc).__name__})") from None
         return result
 
     def last_serial(self) -> int:
@@ -39,6 +40,10 @@ class XmlRpcIndex:
         if not isinstance(listing, dict):
             raise UpstreamError("XML-RPC list_packages_with_serial: not a mapping")
         return {str(name): int(serial) for name, serial in listing.items()}
+
+    def listing(self) -> Listing:
+        serial = self.last_serial()  # first: nothing can fall between it and the listing
+        return Listing(dict(self.all_projects()), serial, "xml-rpc")
 
     def changes_since(self, serial: int) -> ChangeSet:
         """Every journal row after ``serial``.
@@ -58,3 +63,9 @@ class XmlRpcIndex:
             changes.last_serial = cursor
             if not rows:
                 return changes
+
+    def journal_serial(self) -> int | None:
+        return self.last_serial()
+
+    def journal_changes(self, serial: int) -> ChangeSet | None:
+        return self.changes_since(serial)
