@@ -31,6 +31,38 @@ exports.rfc822 = function (t) {
     d.getUTCFullYear() + ' ' + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds()) + ' GMT';
 };
 
+// May 1, 2024: how pypi.org writes a day (UTC), for people.
+exports.human = function (t) {
+  return valid(t) ? MONTHS[t[1] - 1] + ' ' + t[2] + ', ' + t[0] : '';
+};
+
+// 2024-05-01 12:00:00 UTC: the exact time, for a title.
+exports.exact = function (t) {
+  return valid(t) ? exports.day(t) + ' ' + pad(t[3]) + ':' + pad(t[4]) + ':' + pad(t[5]) + ' UTC' : '';
+};
+
+/*
+ * A time as a page shows it, {iso, human, exact} for
+ * <time datetime="{{iso}}" title="{{exact}}">{{human}}</time>; null when missing.
+ */
+exports.when = function (t) {
+  return valid(t) ? {iso: exports.iso(t), human: exports.human(t), exact: exports.exact(t)} : null;
+};
+
+/*
+ * PyPI's file times, "2024-05-01T12:00:00.123456Z" (upload_time_iso_8601) or
+ * "2024-05-01T12:00:00" (upload_time, UTC), as [y, m, d, h, mi, s]; null when
+ * the text is not one.
+ */
+exports.parse = function (text) {
+  var m = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)/.exec(String(text === null || text === undefined ? '' : text));
+  var t, i;
+  if (!m) { return null; }
+  t = [];
+  for (i = 1; i <= 6; i++) { t.push(parseInt(m[i], 10)); }
+  return valid(t) ? t : null;
+};
+
 // Newest first, for sort(); missing times last.
 exports.newestFirst = function (a, b) {
   var i;

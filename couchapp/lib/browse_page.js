@@ -113,10 +113,20 @@ function layoutData(req, page, title) {
   };
 }
 
+// Every template is a partial of every page (`{{> files}}`), and the page's own is `content`.
+function partials(templates, template) {
+  var out = {}, name;
+  for (name in templates) {
+    if (templates.hasOwnProperty(name)) { out[name] = templates[name]; }
+  }
+  out.content = templates[template];
+  return out;
+}
+
 function html(ddoc, req, template, page, title, code) {
   var templates = ddoc.templates.browse;
-  var body = Mustache.render(templates.layout, layoutData(req, page, title),
-                             {content: templates[template], files: templates.files}, MUSTACHE_CONFIG);
+  var body = Mustache.render(templates.layout, layoutData(req, page, title), partials(templates, template),
+                             MUSTACHE_CONFIG);
   return responses.response(code || 200, HTML_TYPE, body);
 }
 

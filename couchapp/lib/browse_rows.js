@@ -28,7 +28,8 @@ exports.fromEventKey = function (key) {
   var item = exports.project(key[2], key[4], key[3], key[5]);
   item.kind = key[1];
   item.time = dates.iso(key[0]);
-  item.day = dates.day(key[0]);
+  item.day = dates.human(key[0]);  // "May 1, 2024", as people read a day; `time` is the exact one
+  item.exact = dates.exact(key[0]);
   item.upload_time = key[0];
   return item;
 };

@@ -28,6 +28,13 @@ exports.search = function (q, start) {
   return start === undefined ? 'search/?q=' + enc(q) : 'search/next/?q=' + enc(q) + '&start=' + enc(start);
 };
 
+// The search box's search: `w` is the word the page reads the index at; a next page starts at [rank, id].
+exports.searchAll = function (q, word, rank, start) {
+  var url = 'search/all/' + (start === undefined ? '' : 'next/') + '?q=' + enc(q);
+  if (word !== undefined) { url += '&w=' + enc(word); }
+  return start === undefined ? url : url + '&rank=' + enc(rank) + '&start=' + enc(start);
+};
+
 exports.searchSummary = function (q, word, start) {
   var url = 'search/summary/' + (start === undefined ? '' : 'next/') + '?q=' + enc(q);
   if (word !== undefined) { url += '&w=' + enc(word); }
