@@ -126,8 +126,11 @@ function withCors(headers) {
 
 /*
  * The response to send: `resp` with CORS headers and, for a 200, its ETag; or a
- * bodiless 304 carrying the same headers (but the body's type and length) when
- * a GET or HEAD names that ETag in If-None-Match. `validator`: see etag().
+ * bodiless 304 carrying the same headers (but the length) when a GET or HEAD
+ * names that ETag in If-None-Match. `validator`: see etag(). The 304 keeps the
+ * Content-Type: without one CouchDB adds `application/json`, and a cache that
+ * refreshes its stored headers from a 304 (pip's does) would then hand pip a
+ * Simple page under a type pip refuses.
  */
 exports.conditional = function (req, resp, validator) {
   var headers = withCors(resp.headers), method = String(req.method || 'GET').toUpperCase(), etag, key, kept;
@@ -141,7 +144,7 @@ exports.conditional = function (req, resp, validator) {
   }
   kept = {};
   for (key in headers) {
-    if (headers.hasOwnProperty(key) && !/^content-(type|length)$/i.test(key)) { kept[key] = headers[key]; }
+    if (headers.hasOwnProperty(key) && !/^content-length$/i.test(key)) { kept[key] = headers[key]; }
   }
   kept.Connection = 'close';
   return {code: 304, headers: kept, body: ''};

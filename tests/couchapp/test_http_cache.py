@@ -1,0 +1,213 @@
+"""HTTP as caches and other origins expect it (lib/http_cache.js): ETags, 304s, read-only CORS.
+
+Every list answer (the Simple API, the JSON API, the browsing listings and feeds) carries a
+weak ETag made from its bytes and answers a matching If-None-Match with a bodiless 304;
+shows get theirs from CouchDB itself (PouchDB Server: see test_shows_...). Tested with
+requests, curl and pip's own HTTP cache, on the run's server.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from pypioncouch import import_all
+from pypioncouch.couch import Database
+from pypioncouch.designdoc import COUCHAPP_DIR
+from pypioncouch.documents import build_project_documents
+from pypioncouch.emulator import EmulatorServer, installable_project
+from pypioncouch.emulator.captured import captured_payload
+from pypioncouch.servers import AnyServer
+
+from tests.conftest import new_database, on_couchdb, push_app, rewrite_url, write_payloads
+from tests.couchapp.prefix_proxy import PrefixProxy
+
+PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
+LIST_ROUTES = [  # (path under _rewrite/, Accept)
+    ("simple/", PIP_ACCEPT), ("simple/", "text/html"),
+    ("simple/markupsafe/", PIP_ACCEPT), ("simple/markupsafe/", "text/html"),
+    ("pypi/markupsafe/json", "application/json"), ("pypi/markupsafe/3.0.2/json", "application/json"),
+    ("", "text/html"), ("projects/", "text/html"), ("projects/", "application/json"),
+    ("search/?q=mark", "text/html"), ("keyword/?name=markup", "text/html"), ("rss/updates.xml", "*/*"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(couch_server: AnyServer) -> Iterator[Database]:
+    db = push_app(new_database(couch_server.url, "cache"))
+    write_payloads(db, [captured_payload("markupsafe"), captured_payload("jinja2")])
+    yield db
+    db.request("DELETE", db.url, what="drop test database", ok=(200, 202, 404))
+
+
+def public(db: Database, path: str, server: AnyServer) -> str:
+    """The anonymous reader's URL of ``path`` under ``_rewrite/``."""
+    return rewrite_url(db, path).replace(server.url, server.base_url, 1)
+
+
+@pytest.mark.parametrize("path, accept", LIST_ROUTES)
+def test_list_answers_have_an_etag_and_answer_304(site: Database, couch_server: AnyServer, path: str,
+                                                  accept: str) -> None:
+    url = public(site, path, couch_server)
+    first = requests.get(url, headers={"Accept": accept}, timeout=60)
+    again = requests.get(url, headers={"Accept": accept}, timeout=60)
+    etag = first.headers.get("ETag", "")
+    assert first.status_code == 200 and etag.startswith('W/"') and again.headers.get("ETag") == etag
+    cached = requests.get(url, headers={"Accept": accept, "If-None-Match": etag}, timeout=60)
+    assert (cached.status_code, cached.content, cached.headers.get("ETag")) == (304, b"", etag)
+    assert cached.headers.get("Connection", "").lower() == "close"
+    assert cached.headers.get("Content-Type") in (None, first.headers["Content-Type"])  # never another type
+    listed = requests.get(url, headers={"Accept": accept, "If-None-Match": f'W/"other", {etag}'}, timeout=60)
+    assert listed.status_code == 304
+    stale = requests.get(url, headers={"Accept": accept, "If-None-Match": 'W/"0-0000000000000000"'}, timeout=60)
+    assert stale.status_code == 200 and stale.content == first.content
+
+
+def test_one_page_in_two_formats_has_two_etags(site: Database, couch_server: AnyServer) -> None:
+    url = public(site, "simple/markupsafe/", couch_server)
+    as_json = requests.get(url, headers={"Accept": PIP_ACCEPT}, timeout=60).headers["ETag"]
+    as_html = requests.get(url, headers={"Accept": "text/html"}, timeout=60).headers["ETag"]
+    assert as_json != as_html
+    assert requests.get(url, headers={"Accept": "text/html", "If-None-Match": as_json}, timeout=60).status_code == 200
+
+
+def test_the_etag_changes_with_the_page_and_only_then(site: Database, couch_server: AnyServer) -> None:
+    pages = {name: public(site, f"simple/{name}/", couch_server) for name in ("markupsafe", "jinja2")}
+    before = {name: requests.get(url, headers={"Accept": PIP_ACCEPT}, timeout=60).headers["ETag"]
+              for name, url in pages.items()}
+    payload = captured_payload("markupsafe")
+    newest = payload["urls"][0]
+    payload["releases"]["99.0"] = [{**newest, "filename": "MarkupSafe-99.0.tar.gz",
+                                    "url": newest["url"].rsplit("/", 1)[0] + "/MarkupSafe-99.0.tar.gz"}]
+    payload["last_serial"] += 1
+    stored = {doc["_id"]: doc["_rev"] for doc in site.fetch(["markupsafe"]).values()}
+    docs = [doc for doc in build_project_documents(payload).all() if doc["_id"] in ("markupsafe", "markupsafe/99.0")]
+    for doc in docs:
+        if doc["_id"] in stored:
+            doc["_rev"] = stored[doc["_id"]]
+    assert all(r.get("ok") for r in site.bulk_docs(docs))
+    after = {name: requests.get(url, headers={"Accept": PIP_ACCEPT}, timeout=60) for name, url in pages.items()}
+    assert "MarkupSafe-99.0.tar.gz" in after["markupsafe"].text
+    assert after["markupsafe"].headers["ETag"] != before["markupsafe"]
+    assert after["jinja2"].headers["ETag"] == before["jinja2"]  # the database changed, this page did not
+    old = requests.get(pages["markupsafe"], headers={"Accept": PIP_ACCEPT, "If-None-Match": before["markupsafe"]},
+                       timeout=60)
+    assert old.status_code == 200
+
+
+def test_a_304_leaves_the_connection_usable(site: Database, couch_server: AnyServer) -> None:
+    # CouchDB sends chunk terminators after a list's 304; with Connection: close the client drops them.
+    url = urlsplit(public(site, "simple/markupsafe/", couch_server))
+    etag = requests.get(url.geturl(), headers={"Accept": PIP_ACCEPT}, timeout=60).headers["ETag"]
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    try:
+        for _ in range(3):
+            connection.request("GET", url.path, headers={"Accept": PIP_ACCEPT, "If-None-Match": etag})
+            response = connection.getresponse()
+            assert (response.status, response.read()) == (304, b"")
+            connection.request("GET", url.path, headers={"Accept": PIP_ACCEPT})
+            response = connection.getresponse()
+            assert response.status == 200 and response.read().startswith(b"{")
+    finally:
+        connection.close()
+
+
+def test_curl_saves_and_compares_the_etag(site: Database, couch_server: AnyServer, tmp_path: Path) -> None:
+    url = public(site, "simple/markupsafe/", couch_server)
+    saved = tmp_path / "etag"
+
+    status = ["-s", "-o", os.devnull, "-w", "%{http_code}\\n", "-H", f"Accept: {PIP_ACCEPT}"]
+
+    def curl(*options: str) -> list[str]:
+        result = subprocess.run(["curl", *status, *options], capture_output=True, text=True, timeout=120, check=True)
+        return result.stdout.split()
+
+    assert curl("--etag-save", str(saved), url) == ["200"]
+    assert saved.read_text().strip().startswith('W/"')
+    # Two requests in one curl, which reuses a connection when it may: the 304, then the page.
+    assert curl("--etag-compare", str(saved), url, "--next", *status, url) == ["304", "200"]
+
+
+def test_cors_on_list_answers(site: Database, couch_server: AnyServer) -> None:
+    for path, accept in LIST_ROUTES + [("simple/no-such-project/", PIP_ACCEPT)]:
+        response = requests.get(public(site, path, couch_server), timeout=60,
+                                headers={"Accept": accept, "Origin": "https://elsewhere.example"})
+        assert response.headers.get("Access-Control-Allow-Origin") == "*", path
+        exposed = {h.strip().lower() for h in response.headers.get("Access-Control-Expose-Headers", "").split(",")}
+        assert {"etag", "x-pypi-last-serial"} <= exposed, path
+
+
+def test_shows_get_their_304_from_couchdb(site: Database, couch_server: AnyServer) -> None:
+    """Shows (project and release pages, a project's feed) are CouchDB's to validate: its ETag
+    covers the document, the design document, Accept and the reader's roles. PouchDB Server
+    puts a content ETag on them but never answers 304 under _rewrite (docs/couchdb-vs-pouchdb.md)."""
+    url = public(site, "project/markupsafe/", couch_server)
+    etag = requests.get(url, headers={"Accept": "text/html"}, timeout=60).headers["ETag"]
+    cached = requests.get(url, headers={"Accept": "text/html", "If-None-Match": etag}, timeout=60)
+    assert cached.status_code == (304 if on_couchdb(couch_server) else 200)
+
+
+def test_the_validator_can_stand_for_the_body(tmp_path: Path) -> None:
+    """lib/http_cache.js on its own: the tags If-None-Match may hold, and a list's own validator."""
+    script = tmp_path / "check.js"
+    script.write_text(
+        "var m = {}; (function (exports) {" + (COUCHAPP_DIR / "lib" / "http_cache.js").read_text(encoding="utf-8")
+        + "})(m);\n"
+        "var r = {code: 200, headers: {'Content-Type': 'text/plain'}, body: 'x'};\n"
+        "var e = m.etag(r), v = m.etag(r, 'rev-1'), w = m.etag(r, 'rev-2');\n"
+        "function req(h) { return {method: 'GET', headers: {'if-none-match': h}}; }\n"
+        "console.log(JSON.stringify([m.matches(req(e), e), m.matches(req(e.slice(2)), e), m.matches(req('*'), e),"
+        " m.matches(req('W/\"a\" , ' + e), e), m.matches(req('\"a\"'), e), m.matches(req(''), e), v !== w,"
+        " v !== e, m.etag({code: 200, headers: {'Content-Type': 'text/html'}, body: 'x'}) !== e,"
+        " m.conditional({method: 'POST', headers: {'If-None-Match': e}}, r).code]));\n", encoding="utf-8")
+    result = subprocess.run(["node", str(script)], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[true,true,true,true,false,false,true,true,true,200]"
+
+
+# -- pip's HTTP cache ----------------------------------------------------------------------------
+
+class RecordingProxy(PrefixProxy):
+    """The prefix proxy, remembering (path, If-None-Match sent, status) of every request."""
+
+    def __init__(self, upstream_root: str) -> None:
+        super().__init__(upstream_root, forwarded_headers=False)
+        self.seen: list[tuple[str, bool, int]] = []
+
+    def _answer(self, handler, status, headers, body, length=None) -> None:  # type: ignore[override]
+        self.seen.append((handler.path, "If-None-Match" in handler.headers, status))
+        PrefixProxy._answer(handler, status, headers, body, length)
+
+
+@pytest.mark.clients
+def test_pip_revalidates_its_cached_page(couch_server: AnyServer, tmp_path: Path) -> None:
+    with EmulatorServer(installable_project("cache-me", ["1.0.0"])) as emulator:
+        db = push_app(new_database(couch_server.url, "pipcache"))
+        try:
+            import_all(db.url, index_url=emulator.url, attachments=None, workers=2)
+            with RecordingProxy(rewrite_url(db, "").replace(couch_server.url, couch_server.base_url, 1)) as proxy:
+                for round_ in ("first", "second"):
+                    pip_download(proxy.root + "simple/", "cache-me", tmp_path / "cache", tmp_path / round_)
+            page = [(sent, status) for path, sent, status in proxy.seen if path == "/pypi/simple/cache-me/"]
+            assert page == [(False, 200), (True, 304)]
+            assert [p.name for p in (tmp_path / "second").iterdir()] == ["cache_me-1.0.0-py3-none-any.whl"]
+        finally:
+            db.request("DELETE", db.url, what="drop test database", ok=(200, 202, 404))
+
+
+def pip_download(index_url: str, name: str, cache: Path, dest: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PIP_CONFIG_FILE="/dev/null", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+    # pip caches http:// answers only from a --trusted-host (its cache is for secure origins).
+    result = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                             "--cache-dir", str(cache), "--dest", str(dest), "--index-url", index_url,
+                             "--trusted-host", urlsplit(index_url).netloc, name],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
