@@ -39,6 +39,7 @@ function (head, req) {
     resp = page.render(this, req, 'release', data, data.name + ' ' + data.version +
                        (data.summary ? ' \u00b7 ' + data.summary : ''));
   }
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -48,6 +48,7 @@ function (head, req) {
     data.none = Boolean(q) && data.projects.length === 0 && next === null;
     resp = page.render(this, req, 'search_all', data, q ? 'Search results for ' + q : 'Search');
   }
+  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

@@ -37,6 +37,7 @@ LIST_ROUTES = [  # (path under _rewrite/, Accept)
     ("pypi/markupsafe/json", "application/json"), ("pypi/markupsafe/3.0.2/json", "application/json"),
     ("", "text/html"), ("projects/", "text/html"), ("projects/", "application/json"),
     ("search/?q=mark", "text/html"), ("keyword/?name=markup", "text/html"), ("rss/updates.xml", "*/*"),
+    ("project/markupsafe/3.0.2/", "text/html"), ("search/all/?w=markupsafe", "text/html"),
 ]
 
 
