@@ -55,10 +55,11 @@ return out;
 
 
 def resize(driver, width: int, height: int) -> None:
+    """A viewport of width x height CSS pixels (the window's own frame is not part of it)."""
     driver.set_window_size(width, height)
-    inner = driver.execute_script("return window.innerWidth")
-    if inner != width:  # the window's frame, if any, is not part of the viewport
-        driver.set_window_size(width + (width - inner), height)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    if inner != [width, height]:
+        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
 
 
 def full_page_screenshot(driver, directory: Path, name: str, width: int, height: int) -> None:

@@ -16,6 +16,7 @@ from pypioncouch.designdoc import COUCHAPP_DIR
 from tests.conftest import rewrite_url
 from tests.couchapp.captured_site import OLD_DESCRIPTION, captured_db  # noqa: F401  (fixture)
 from tests.couchapp.html_page import Page, fetch
+from tests.couchapp.test_browse_hostile import EVIL, elements, hostile_db  # noqa: F401  (fixture)
 
 HUMAN_DAY = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}$")
 
@@ -211,3 +212,20 @@ def test_page_ids_do_not_collide_with_readme_ids(captured_db: Database) -> None:
     result = page(captured_db, "project/tqdm/")
     ids = re.findall(r'\sid="([^"]*)"', result.html)
     assert len(ids) == len(set(ids)), sorted(i for i in set(ids) if ids.count(i) > 1)
+
+
+# --- hostile metadata on the new pages ------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["search/all/?q=script+alert&w=script", "search/all/?q=evil+project&w=project",
+                                  "project/evil-project/1.0/", "project/injection/1.0/"])
+def test_search_and_release_pages_show_hostile_metadata_as_text(hostile_db: Database, path: str) -> None:
+    response = requests.get(rewrite_url(hostile_db, path), timeout=60)
+    assert response.status_code == 200, (path, response.text[:300])
+    found = elements(response.text)
+    assert "script" not in found.tags and "img" not in found.tags
+    assert not [a for a in found.attributes if a[1].startswith("on")], "event handler attribute"
+    for tag, name, value in found.attributes:
+        if name in ("href", "src", "action", "formaction"):
+            assert not value.strip().lower().startswith(("javascript:", "data:")), (tag, name, value)
+    if "evil" in path:
+        assert EVIL in fetch(rewrite_url(hostile_db, path)).text
