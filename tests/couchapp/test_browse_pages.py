@@ -155,6 +155,10 @@ def test_a_client_cannot_move_the_base_of_a_page(known_db: Database, query: str)
 def test_numeric_project_name_has_its_page_and_is_found(known_db: Database) -> None:
     assert "Sliding tiles game" in page(known_db, "project/2048/").text
     assert names_listed(page(known_db, "search/?q=2048")) == ["2048"]
+    # the search box and the release page: PouchDB Server's rewriter reads `2048` and `1.0` as numbers
+    assert names_listed(fetch(rewrite_url(known_db, "search/all/?q=2048"))) == ["2048"]
+    assert names_listed(fetch(rewrite_url(known_db, "search/all/?q=true"))) == []
+    assert "Sliding tiles game" in page(known_db, "project/2048/1.0/").text
 
 
 def test_all_projects_pages_by_key(known_db: Database) -> None:
