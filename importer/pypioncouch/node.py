@@ -38,6 +38,7 @@ from urllib.parse import quote
 
 import requests
 
+from .cors import CorsCheck, check_cors
 from .couch import Database, DatabaseURL
 from .designdoc import COUCHAPP_DIR, DESIGN_DOC_ID, push_design_doc
 
@@ -86,12 +87,15 @@ class SetupResult:
     writer_role: str
     admin_party: bool
     pages_csp: PagesCsp | None = None
+    cors: CorsCheck | None = None  # cors.py: CouchDB's own CORS must be off
 
     def __str__(self) -> str:
         lines = [f"{self.database}: {'created' if self.created else 'exists'}, {DESIGN_DOC_ID} and {GUARD_ID} in place, "
                  f"readable by anyone, writable by admins and the role {self.writer_role!r}"]
         if self.pages_csp is not None:
             lines.append(str(self.pages_csp))
+        if self.cors is not None:
+            lines.append(str(self.cors))
         if self.admin_party:
             lines.append("WARNING: the server has no admin (admin party): every request is an admin "
                          "and nothing is enforced. Create an admin before exposing this node.")
@@ -119,7 +123,8 @@ def setup(location: DatabaseURL, *, writer_role: str = DEFAULT_WRITER_ROLE) -> S
     db.request("PUT", f"{db.url}/_security", what="write the security object",
                body=security_object(current, writer_role))
     pages_csp = configure_pages_csp(db)
-    return SetupResult(str(location), created, writer_role, admin_party=_admin_party(db), pages_csp=pages_csp)
+    return SetupResult(str(location), created, writer_role, admin_party=_admin_party(db), pages_csp=pages_csp,
+                       cors=check_cors(db, pages_csp.server))
 
 
 def install_guard(db: Database) -> None:
