@@ -94,13 +94,32 @@ function latestFileCount(doc) {
   return 0;
 }
 
+// PEP 792: how the page tells a project that is not active, in the upstream's words where it gave a reason.
+var STATUS_TEXT = {
+  archived: ['This project has been archived.',
+             'Its maintainers expect no more releases; its files can still be installed.'],
+  quarantined: ['This project has been quarantined.',
+                'The index has taken it out of use (malware, for example): none of its files can be installed.'],
+  deprecated: ['This project has been deprecated.',
+               'It is considered obsolete, and may have been replaced by another project.']
+};
+
+function projectStatus(doc) {
+  var stored = doc.project_status || {}, name = String(stored.status || 'active');
+  if (!STATUS_TEXT.hasOwnProperty(name)) { return null; }
+  return {name: name, title: STATUS_TEXT[name][0], text: STATUS_TEXT[name][1], reason: text(stored.reason),
+          quarantined: name === 'quarantined'};
+}
+
 exports.text = text;
 exports.fileEntry = fileEntry;
+exports.projectStatus = projectStatus;
 
 exports.build = function (doc) {
   var info = doc.info || {}, attachments = doc._attachments || {}, latestFiles = doc.latest_files || [];
   return {
     id: doc._id,
+    project_status: projectStatus(doc),
     name: text(doc.name),
     version: text(doc.latest_version),
     summary: text(info.summary),

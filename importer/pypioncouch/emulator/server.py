@@ -338,6 +338,14 @@ class _Handler(BaseHTTPRequestHandler):
         response = self.server_app.route_get(self.path, self.headers.get("Accept"), stale)
         self._finish(response, rule, None)
 
+    def do_HEAD(self) -> None:
+        """As GET, without the body (uv asks a wheel's headers before it reads its metadata)."""
+        self._head_only = True
+        try:
+            self.do_GET()
+        finally:
+            self._head_only = False
+
     def do_POST(self) -> None:
         path = urlsplit(self.path).path
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -375,7 +383,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         self._log(response.status, method)  # before the body: a client may read the log at once
-        self.wfile.write(response.body)
+        if not getattr(self, "_head_only", False):
+            self.wfile.write(response.body)
 
     def _log(self, status: int | None, method: str | None) -> None:
         self.server_app.requests_log.append(LoggedRequest(self.command, self.path, status, method))
