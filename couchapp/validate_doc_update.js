@@ -99,6 +99,14 @@ function (newDoc, oldDoc, userCtx, secObj) {
       idRule: 'project//json/<first 16 hex digits of the text\'s SHA-256>[-<n>]'
     },
     state: {fields: {}, id: function () { return 'pypioncouch:state'; }, idRule: 'fixed'},
+    tally: {
+      fields: {kind: [isName, 'a kind of count']},
+      id: function (d) {
+        return d.kind === 'home' ? 'pypioncouch:tally:home' :
+          (isInt(d.bucket) && d.bucket >= 0 ? 'pypioncouch:tally:' + d.kind + ':' + ('000' + d.bucket).slice(-Math.max(4, String(d.bucket).length)) : null);
+      },
+      idRule: 'pypioncouch:tally:home or pypioncouch:tally:kind:bucket'
+    },
     import_error: {
       fields: {project: [isString, 'a string'], error: [isString, 'a string']},
       id: function (d) { return 'pypioncouch:error:' + d.project; },
@@ -113,7 +121,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function checkShape() {
     var spec = TYPES[newDoc.type], field, check, expected;
     if (!spec) {
-      refuse('"type" must be one of project, release, release_files, json_api, json_api_piece, distribution, state, import_error');
+      refuse('"type" must be one of project, release, release_files, json_api, json_api_piece, distribution, state, tally, import_error');
     }
     for (field in spec.fields) {
       if (spec.fields.hasOwnProperty(field)) {

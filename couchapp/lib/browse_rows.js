@@ -23,7 +23,7 @@ exports.fromFacetRow = function (row) {
   return exports.project(row.key[2], row.value[2], row.value[3], row.value[4]);
 };
 
-// A time-line row of browse_tallies: key [time, kind, id, version, display, summary].
+// An event of the time line as [time, "release"|"project", id, version, display name, summary].
 exports.fromEventKey = function (key) {
   var item = exports.project(key[2], key[4], key[3], key[5]);
   item.kind = key[1];
@@ -34,7 +34,27 @@ exports.fromEventKey = function (key) {
   return item;
 };
 
-// Every row the list is given (lists read them all: see lib/browse_page.js).
+// A release of browse_facets' time line: ["timeline", time, project, version] -> [display name, summary].
+exports.fromTimelineRow = function (row) {
+  return exports.fromEventKey([row.key[1], 'release', row.key[2], row.key[3], row.value[0], row.value[1]]);
+};
+
+// A project of browse_facets by creation: ["new", created, project] -> [project, display name, version, summary].
+exports.fromNewRow = function (row) {
+  return exports.fromEventKey([row.key[1], 'project', row.key[2], row.value[2], row.value[1], row.value[3]]);
+};
+
+// A newest project as the home tally keeps it: [project, display name, version, summary, created].
+exports.fromNewest = function (entry) {
+  return exports.fromEventKey([entry[4], 'project', entry[0], entry[2], entry[1], entry[3]]);
+};
+
+/*
+ * Every row the list is given (lists read them all: see lib/browse_page.js).
+ * Each rule reads one key range of a map view with a limit, so this is at most
+ * the page's own size; lists report the number as `rows_read` in their page
+ * object (the JSON rendering), which tests hold to the page size.
+ */
 exports.readAll = function (getRow) {
   var rows = [], row;
   while ((row = getRow())) { rows.push(row); }

@@ -52,12 +52,17 @@ exports.facetIndex = function (kind, start) {
   return start === undefined ? kind + 's/' : kind + 's/next/?start=' + enc(start);
 };
 
-// The classifier tree one level below `classifier` ('' for the top), keeping a filter in progress.
+/*
+ * The classifier tree one level below `classifier` ('' for the top), keeping a
+ * filter in progress: `classifiers/`, `classifiers/under/?name=Framework`. Two
+ * URLs because a rule's key range is fixed by its path: the top level's range
+ * cannot come from a parameter that is absent.
+ */
 exports.classifierTree = function (classifier, filter) {
   var params = [];
-  if (classifier) { params.push('under=' + enc(classifier)); }
+  if (classifier) { params.push('name=' + enc(classifier)); }
   if (filter && filter.length) { params.push('filter=' + enc(filter.join('|'))); }
-  return 'classifiers/' + (params.length ? '?' + params.join('&') : '');
+  return 'classifiers/' + (classifier ? 'under/' : '') + (params.length ? '?' + params.join('&') : '');
 };
 
 // Projects having every classifier of `classifiers` (two or more; one is a plain facet page).

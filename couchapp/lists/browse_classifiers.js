@@ -1,37 +1,40 @@
 function (head, req) {
   /*
-   * The classifier tree, one level at a time: the children of `under`
-   * (the top level without it) with their project counts, from browse_tallies
-   * ["classifier", level] at group_level 2. The rule starts at `under`,
-   * whose descendants follow it in key order; the list keeps the direct
-   * children. `filter` carries classifiers already chosen, so each child can
-   * be added to them (projects having all at once).
+   * The classifier tree, one level at a time: the children of a level (the top
+   * level's parent is '') with their project counts, from the classifier
+   * tallies of browse_facets: ["tally", "classifier", level] (the level's own
+   * count) then ["tally", "classifier", level, child] (each child, with whether
+   * it has children of its own), one key range read with a limit. `filter`
+   * carries classifiers already chosen, so each child can be added to them
+   * (projects having all at once). `classifiers/?under=` (the old URL of a
+   * level) redirects to `classifiers/under/?name=`.
    */
   var page = require('lib/browse_page');
   var rowsOf = require('lib/browse_rows');
   var urls = require('lib/browse_urls');
   var query = require('lib/browse_query');
   var index = require('lib/browse_index');
-  var raw = query.param(req, 'under'), current = index.classifierLevels(raw).pop() || '';
-  var filter = query.listParam(req, 'filter'), prefix = current ? current + ' :: ' : '';
-  var rows = rowsOf.readAll(getRow), children = [], byName = {}, i, name, rest, child, own = 0, data, resp;
+  var top = req.query.tree === 'top';
+  var raw = top ? query.param(req, 'under') : query.param(req, 'name');
+  var current = index.classifierLevels(raw).pop() || '';
+  var filter = query.listParam(req, 'filter');
+  var rows = rowsOf.readAll(getRow), children = [], i, key, child, own = 0, data, resp;
   for (i = 0; i < rows.length; i++) {
-    name = rows[i].key[1];
-    if (rows[i].key[0] !== 'classifier' || typeof name !== 'string') { continue; }
-    if (name === current) { own = rows[i].value; continue; }
-    if (name.slice(0, prefix.length) !== prefix) { continue; }  // past the descendants of `current`
-    rest = name.slice(prefix.length);
-    if (rest.indexOf(' :: ') === -1) {
-      child = {name: name, label: rest, count: rows[i].value, url: urls.facet('classifier', name),
-               tree_url: null, add_url: null};
-      if (filter.length && filter.indexOf(name) === -1) { child.add_url = urls.filter(filter.concat([name])); }
-      byName[name] = child;
+    key = rows[i].key;
+    if (key[0] !== 'tally' || key[1] !== 'classifier' || key[2] !== current) { continue; }
+    if (key.length === 3) {
+      own = rows[i].value[0];
+    } else {
+      child = {name: key[3], label: key[3].split(' :: ').pop(), count: rows[i].value[0],
+               url: urls.facet('classifier', key[3]), tree_url: null, add_url: null};
+      if (rows[i].value[1]) { child.tree_url = urls.classifierTree(key[3], filter); }
+      if (filter.length && filter.indexOf(key[3]) === -1) { child.add_url = urls.filter(filter.concat([key[3]])); }
       children.push(child);
-    } else if (byName.hasOwnProperty(prefix + rest.split(' :: ')[0])) {
-      byName[prefix + rest.split(' :: ')[0]].tree_url = urls.classifierTree(prefix + rest.split(' :: ')[0], filter);
     }
   }
-  if (raw && current !== raw) {
+  if (top && raw) {
+    resp = page.redirect(req, urls.classifierTree(current, filter), 301);
+  } else if (!top && (current !== raw || !raw)) {
     resp = page.redirect(req, urls.classifierTree(current, filter));
   } else if (current && !own) {
     resp = page.notFound(this, req, 'No project has this classifier.');
@@ -47,7 +50,9 @@ function (head, req) {
       filter: filter.map(function (c) { return {name: c}; }),
       filter_url: filter.length > 1 ? urls.filter(filter) : (filter.length ? urls.facet('classifier', filter[0]) : null),
       children: children,
-      noindex: filter.length > 0  // filters combine without end: not for crawlers
+      counted: children.length > 0 || own > 0,
+      noindex: filter.length > 0,  // filters combine without end: not for crawlers
+      rows_read: rows.length
     };
     resp = page.render(this, req, 'classifiers', data, current ? current : 'Classifiers');
   }

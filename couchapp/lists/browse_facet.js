@@ -35,7 +35,8 @@ function (head, req) {
         classifier_tree_url: kind === 'classifier' ? urls.classifierTree(value, [value]) : null,
         index_url: urls.facetIndex(kind),
         projects: paged.rows.map(rowsOf.fromFacetRow),
-        next_url: paged.next === undefined ? null : urls.facet(kind, value, paged.next)
+        next_url: paged.next === undefined ? null : urls.facet(kind, value, paged.next),
+        rows_read: rows.length
       };
       data.none = data.projects.length === 0;
       resp = page.render(this, req, 'facet', data, data.heading + label);

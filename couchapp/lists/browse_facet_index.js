@@ -1,7 +1,9 @@
 function (head, req) {
   /*
-   * Every author, maintainer or keyword with its project count: browse_tallies
-   * [kind, value] at group_level 2, 100 a page (the rule asks for 101).
+   * Every author, maintainer or keyword with its project count, 100 a page:
+   * the tallies of browse_facets ["tally", kind, value] -> [count], which the
+   * importer counts after each run (pypioncouch.tallies); the rule reads 101
+   * rows, the 101st starts the next page.
    */
   var page = require('lib/browse_page');
   var rowsOf = require('lib/browse_rows');
@@ -13,16 +15,17 @@ function (head, req) {
   } else {
     all = rowsOf.readAll(getRow);
     for (i = 0; i < all.length; i++) {
-      if (all[i].key[0] === kind && typeof all[i].key[1] === 'string') { rows.push(all[i]); }
+      if (all[i].key[0] === 'tally' && all[i].key[1] === kind && typeof all[i].key[2] === 'string') { rows.push(all[i]); }
     }
-    paged = rowsOf.paginate(rows, 100, function (row) { return row.key[1]; });
+    paged = rowsOf.paginate(rows, 100, function (row) { return row.key[2]; });
     data = {
       kind: kind,
       title: titles[kind],
       entries: paged.rows.map(function (row) {
-        return {value: row.key[1], count: row.value, url: urls.facet(kind, row.key[1])};
+        return {value: row.key[2], count: row.value[0], url: urls.facet(kind, row.key[2])};
       }),
-      next_url: paged.next === undefined ? null : urls.facetIndex(kind, paged.next)
+      next_url: paged.next === undefined ? null : urls.facetIndex(kind, paged.next),
+      rows_read: all.length
     };
     data.none = data.entries.length === 0;
     resp = page.render(this, req, 'facet_index', data, titles[kind]);

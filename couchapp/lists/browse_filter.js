@@ -47,7 +47,8 @@ function (head, req) {
       noindex: true,  // filters combine without end: not for crawlers
       add_url: urls.classifierTree('', wanted),
       projects: matching.map(rowsOf.fromFacetRow),
-      next_url: rows.length > SCAN ? urls.filter(wanted, rows[SCAN].key[2]) : null
+      next_url: rows.length > SCAN ? urls.filter(wanted, rows[SCAN].key[2]) : null,
+      rows_read: rows.length
     };
     data.none = data.projects.length === 0;
     resp = page.render(this, req, 'filter', data, 'Projects classified ' + wanted.join(' + '));

@@ -13,7 +13,8 @@ function (head, req) {
   var data = {
     title: 'All projects',
     projects: paged.rows.map(rowsOf.fromFacetRow),
-    next_url: paged.next === undefined ? null : urls.allProjects(paged.next)
+    next_url: paged.next === undefined ? null : urls.allProjects(paged.next),
+    rows_read: rows.length
   };
   var resp = page.render(this, req, 'projects', data, 'All projects');
   resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)

@@ -11,6 +11,7 @@ import pytest
 from pypioncouch.couch import Database
 from pypioncouch.emulator import generate_dataset, hostile_dataset
 from pypioncouch.emulator.payloads import UrlPolicy, json_api_project
+from pypioncouch.tallies import refresh_tallies
 from tests.conftest import new_database, push_app, write_payloads
 
 FILES = UrlPolicy("https://files.example")
@@ -63,9 +64,11 @@ def hostile_payloads() -> list[dict[str, Any]]:
 
 
 def browse_database(server_url: str, payloads: list[dict[str, Any]]) -> Database:
+    """The CouchApp and these projects, stored and counted as the importer does (its tallies)."""
     db = new_database(server_url, prefix="browse")
     push_app(db)
     write_payloads(db, payloads)
+    refresh_tallies(db)
     return db
 
 

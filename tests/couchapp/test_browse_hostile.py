@@ -58,7 +58,7 @@ def elements(html: str) -> _Elements:
 
 PAGES = ["", "projects/", "project/evil-project/", "project/evil-project/1.0/", "project/injection/",
          "project/injection/1.0/", "search/?q=evil", "search/summary/?q=script+alert", "authors/", "keywords/",
-         "maintainers/", "classifiers/", "classifiers/?under=Topic", "filter/?name=Framework&and=Framework%20::%20Django",
+         "maintainers/", "classifiers/", "classifiers/under/?name=Topic", "filter/?name=Framework&and=Framework%20::%20Django",
          "project/surrogates/", "project/all-none/", "project/no-files/"]
 
 

@@ -87,7 +87,7 @@ def test_classifier_tree_level_by_level(known_db: Database) -> None:
     top = page(known_db, "classifiers/")
     assert "Framework 3" in top.text and "Programming Language 2" in top.text and "Topic 1" in top.text
     framework = fetch(top.link("subclassifiers").url)
-    assert framework.url.endswith("classifiers/?under=Framework")
+    assert framework.url.endswith("classifiers/under/?name=Framework")
     assert "Django 2" in framework.text and "Flask 1" in framework.text
     django = fetch(framework.link("subclassifiers").url)
     assert "5.0 1" in django.text
@@ -102,7 +102,7 @@ def test_filter_by_several_classifiers(known_db: Database) -> None:
                            "Framework%20::%20Django")
     assert names_listed(three) == ["Alpha-Tool"]
     # the tree offers each classifier to add to a filter in progress
-    tree = page(known_db, "classifiers/?under=Framework&filter=Topic%20::%20Internet")
+    tree = page(known_db, "classifiers/under/?name=Framework&filter=Topic%20::%20Internet")
     assert names_listed(fetch(tree.link("+ add to filter").url)) == ["beta"]
 
 

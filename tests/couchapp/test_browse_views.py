@@ -65,9 +65,21 @@ def test_summary_words_are_searchable(known_db: Database) -> None:
 def test_totals_and_time_line(known_db: Database) -> None:
     totals = rows(known_db, "browse_tallies", startkey=[{}], endkey=[{}, {}], group_level=2)
     assert {tuple(r["key"][1:]): r["value"] for r in totals} == {("projects",): 4, ("releases",): 5}
-    events = rows(known_db, "browse_tallies", startkey=[[{}]], endkey=[[]], descending=True, group_level=6)
-    releases = [(r["key"][2], r["key"][3]) for r in events if r["key"][1] == "release"]
-    assert releases == [("gamma", "0.1"), ("alpha-tool", "1.0"), ("beta", "2.0"), ("alpha-tool", "0.9"), ("2048", "1.0")]
-    assert events[0]["key"][0] == [2024, 4, 5, 8, 0, 0]
-    created = [r["key"][2] for r in events if r["key"][1] == "project"]
-    assert created == ["gamma", "beta", "alpha-tool", "2048"]
+    events = rows(known_db, "browse_facets", startkey=["timeline", [{}]], endkey=["timeline"], descending=True)
+    assert [(r["key"][2], r["key"][3]) for r in events] == [
+        ("gamma", "0.1"), ("alpha-tool", "1.0"), ("beta", "2.0"), ("alpha-tool", "0.9"), ("2048", "1.0")]
+    assert events[0]["key"][1] == [2024, 4, 5, 8, 0, 0]
+    created = rows(known_db, "browse_facets", startkey=["new", {}], endkey=["new"], descending=True)
+    assert [r["key"][2] for r in created] == ["gamma", "beta", "alpha-tool", "2048"]
+
+
+def test_tallies_are_rows_of_the_listing_view(known_db: Database) -> None:
+    """The counts pages show are map rows (pypioncouch.tallies writes them), read with a limit."""
+    home = rows(known_db, "browse_facets", key=["timeline", {}])[0]["value"]
+    assert (home["projects"], home["releases"]) == (4, 5)
+    assert [entry[0] for entry in home["newest"]] == ["gamma", "beta", "alpha-tool", "2048"]
+    assert rows(known_db, "browse_facets", key=["tally", "author", "ada lovelace"])[0]["value"] == [2]
+    tree = rows(known_db, "browse_facets", startkey=["tally", "classifier", "Framework"],
+                endkey=["tally", "classifier", "Framework", {}])
+    assert [(r["key"][3:], r["value"]) for r in tree] == [
+        ([], [3, True]), (["Framework :: Django"], [2, True]), (["Framework :: Flask"], [1, False])]
