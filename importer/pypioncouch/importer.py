@@ -31,6 +31,7 @@ from .progress import Progress
 from .render import BatchRenderer, InlineRenderer, RenderPool
 from .state import ImportState, StateStore
 from .sync import AttachmentMaker, FileStore, ProjectSync, SyncReport
+from .tallies import refresh_after_run
 from .upstream import NotAnIndex, RedirectLoop, RetryPolicy, Upstream, UpstreamError
 
 __all__ = ["XmlRpcImporter", "import_all", "update", "NotInitialized", "DEFAULT_INDEX_URL"]
@@ -240,6 +241,8 @@ class XmlRpcImporter:
         self.state.finish(state, serial)
         log.info("%s: complete up to serial %s (%d written, %d unchanged, %d failed)",
                  self.location, serial, report.written, report.unchanged, len(report.failed))
+        # The pages' counts (pypioncouch.tallies): recounted once the data they count is complete.
+        refresh_after_run(self.db, changed=bool(report.written or report.deleted))
 
 
 def holds_no_index(db: Database) -> bool:

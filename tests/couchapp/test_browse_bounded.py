@@ -20,8 +20,10 @@ from typing import Any, Iterator
 import pytest
 import requests
 
+from pypioncouch import XmlRpcImporter
 from pypioncouch.couch import Database
 from pypioncouch.designdoc import COUCHAPP_DIR
+from pypioncouch.emulator import generate_dataset
 from tests.conftest import rewrite_url
 from tests.couchapp.browse_data import browse_database, drop, payload
 from tests.couchapp.test_rewrite_rules import load_rules
@@ -155,3 +157,16 @@ def test_facet_filter_and_all_projects_pages_read_a_page(many_db: Database) -> N
     assert both["rows_read"] == 201 and [p["id"] for p in both["projects"]] == [name(i) for i in range(0, 200, 2)]
     assert both["next_url"]
 
+
+def test_newest_projects_after_an_import_are_the_newest_of_all(app_db: Database, start_emulator) -> None:
+    """Issue 13 as a newcomer met it: `make run` imports a few projects with long histories, and
+    the home page must show the newest of them. The importer counts after its run."""
+    dataset = generate_dataset(projects=15, releases_per_project=40, files_per_release=1, seed=13)
+    emu = start_emulator(dataset)
+    XmlRpcImporter(app_db.location, index_url=emu.url, attachments=None).import_all()
+    created = {row["id"]: row["doc"]["created"] for row in app_db.iter_all_docs(include_docs=True)
+               if row["doc"].get("type") == "project"}
+    newest = sorted(created, key=lambda project: (created[project], project), reverse=True)[:10]
+    home = as_json(app_db, "")
+    assert home["projects"] == 15
+    assert [p["id"] for p in home["newest_projects"]] == newest
