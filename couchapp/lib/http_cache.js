@@ -127,20 +127,25 @@ function withCors(headers) {
 /*
  * The response to send: `resp` with CORS headers and, for a 200, its ETag; or a
  * bodiless 304 carrying the same headers (but the length) when a GET or HEAD
- * names that ETag in If-None-Match. `validator`: see etag(). The 304 keeps the
- * Content-Type: without one CouchDB adds `application/json`, and a cache that
- * refreshes its stored headers from a 304 (pip's does) would then hand pip a
- * Simple page under a type pip refuses.
+ * names that ETag in If-None-Match. `validator`: see etag(); with one, `resp.body`
+ * may be a function, called only when a body is sent, so a 304 skips rendering.
+ * (Today's lists render first and pass no validator: docs/benchmarks.md has the
+ * cost, docs/couchdb-vs-pouchdb.md "Caching" what would spare it.)
+ * The 304 keeps the Content-Type: without one CouchDB adds `application/json`,
+ * and a cache that refreshes its stored headers from a 304 (pip's does) would
+ * then hand pip a Simple page under a type pip refuses.
  */
 exports.conditional = function (req, resp, validator) {
   var headers = withCors(resp.headers), method = String(req.method || 'GET').toUpperCase(), etag, key, kept;
+  var lazy = typeof resp.body === 'function' && validator !== undefined && validator !== null;
+  function body() { return lazy ? resp.body() : resp.body; }
   if (resp.code !== 200) {
-    return {code: resp.code, headers: headers, body: resp.body};
+    return {code: resp.code, headers: headers, body: body()};
   }
-  etag = exports.etag(resp, validator);
+  etag = exports.etag(lazy ? {code: resp.code, headers: resp.headers, body: ''} : resp, validator);
   headers.ETag = etag;
   if ((method !== 'GET' && method !== 'HEAD') || !exports.matches(req, etag)) {
-    return {code: 200, headers: headers, body: resp.body};
+    return {code: 200, headers: headers, body: body()};
   }
   kept = {};
   for (key in headers) {

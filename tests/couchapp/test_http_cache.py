@@ -168,9 +168,16 @@ def test_the_validator_can_stand_for_the_body(tmp_path: Path) -> None:
         "console.log(JSON.stringify([m.matches(req(e), e), m.matches(req(e.slice(2)), e), m.matches(req('*'), e),"
         " m.matches(req('W/\"a\" , ' + e), e), m.matches(req('\"a\"'), e), m.matches(req(''), e), v !== w,"
         " v !== e, m.etag({code: 200, headers: {'Content-Type': 'text/html'}, body: 'x'}) !== e,"
-        " m.conditional({method: 'POST', headers: {'If-None-Match': e}}, r).code]));\n", encoding="utf-8")
+        " m.conditional({method: 'POST', headers: {'If-None-Match': e}}, r).code]));\n"
+        "var rendered = 0, lazy = {code: 200, headers: {'Content-Type': 'text/plain'},"
+        " body: function () { rendered += 1; return 'page'; }};\n"
+        "var tag = m.conditional(req(''), lazy, 'rev-1').headers.ETag;\n"
+        "var hit = m.conditional(req(tag), lazy, 'rev-1'), miss = m.conditional(req(tag), lazy, 'rev-2');\n"
+        "console.log(JSON.stringify([hit.code, hit.body, miss.code, miss.body, rendered]));\n", encoding="utf-8")
     result = subprocess.run(["node", str(script)], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[true,true,true,true,false,false,true,true,true,200]"
+    first, lazy = result.stdout.split()
+    assert first == "[true,true,true,true,false,false,true,true,true,200]"
+    assert lazy == '[304,"",200,"page",2]'  # rendered for the two 200s only
 
 
 # -- pip's HTTP cache ----------------------------------------------------------------------------
