@@ -37,6 +37,7 @@ import requests
 
 from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
+from pypioncouch.names import normalize
 
 from .servers import LABELS, bench_server, bench_server_kinds
 
@@ -95,7 +96,9 @@ def ceiling_documents(index_url: str) -> list[dict]:
     docs = []
     for project in index["projects"]:
         payload = session.get(f"{index_url}/pypi/{project['name']}/json").json()
-        docs.extend(build_project_documents(payload).all())
+        page = session.get(f"{index_url}/simple/{normalize(project['name'])}/",
+                           headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
+        docs.extend(build_project_documents(payload, page=page).all())  # as the importer builds them
     return docs
 
 

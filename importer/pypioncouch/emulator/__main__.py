@@ -5,6 +5,7 @@ It prints the URL to give the importer (`--index-url`): the base, or devpi's Sim
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 
 from .captured import bundled_dataset
@@ -35,15 +36,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--flavour", choices=sorted(FLAVOURS), default="pypi",
                         help="the kind of index to play (see flavours.py)")
+    parser.add_argument("--no-xmlrpc", action="store_true", help="answer XML-RPC with 404 (PyPI without its journal)")
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
     parser.add_argument("--rewrite-file-urls", action="store_true",
                         help="point captured files' URLs at the emulator too")
     parser.add_argument("--cache-payloads", action="store_true",
                         help="build each JSON payload once, all of them before serving (benchmarks)")
     args = parser.parse_args(argv)
+    flavour = FLAVOURS[args.flavour]
+    if args.no_xmlrpc:
+        flavour = dataclasses.replace(flavour, xmlrpc=False)
     server = EmulatorServer(build(args), port=args.port, page_size=args.page_size,
                             rewrite_file_urls=args.rewrite_file_urls, cache_payloads=args.cache_payloads,
-                            flavour=args.flavour)
+                            flavour=flavour)
     if args.cache_payloads:
         server.prewarm()
     print(server.index_url, flush=True)
