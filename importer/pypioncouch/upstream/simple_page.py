@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
@@ -180,7 +179,7 @@ def _file_from_anchor(attrs: dict[str, str | None], text: str, base: str) -> Sim
     provenance = attrs.get("data-provenance")
     return {
         "filename": filename, "url": url, "hashes": hashes,
-        "requires-python": unescape(attrs["data-requires-python"]) if attrs.get("data-requires-python") else None,
+        "requires-python": attrs.get("data-requires-python") or None,  # the parser has unescaped it
         "yanked": yanked,
         "core-metadata": _core_metadata(core) if core is not None else False,
         "provenance": urljoin(base, provenance) if provenance else None,
