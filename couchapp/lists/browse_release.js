@@ -36,6 +36,7 @@ function (head, req) {
     resp = page.notFound(this, req, 'No release ' + version + ' of a project named ' + name + '.');
   } else {
     data = packagePage.releasePage(doc, release, release.files || []);
+    data.rows_read = rows.length;
     resp = page.render(this, req, 'release', data, data.name + ' ' + data.version +
                        (data.summary ? ' \u00b7 ' + data.summary : ''));
   }

@@ -46,6 +46,7 @@ function (head, req) {
       summaries_url: q ? urls.searchSummary(q) : null
     };
     data.none = Boolean(q) && data.projects.length === 0 && next === null;
+    data.rows_read = rows.length;  // at most the rule's limit, whatever the query (docs/browsing.md)
     resp = page.render(this, req, 'search_all', data, q ? 'Search results for ' + q : 'Search');
   }
   resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)

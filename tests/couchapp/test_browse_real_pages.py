@@ -78,11 +78,16 @@ def test_search_results_page_by_page_without_repeats(captured_db: Database) -> N
     assert len(seen) == 61 and len(set(seen)) == 61
 
 
-def test_search_reads_a_bounded_number_of_rows() -> None:
+def test_search_reads_a_bounded_number_of_rows(captured_db: Database) -> None:
     """Each search page is one view read with a limit, whatever the query."""
     rules = [rule for rule in json.loads((COUCHAPP_DIR / "rewrites.json").read_text(encoding="utf-8"))
              if rule["to"].startswith("_list/browse_search")]
     assert rules and all(0 < int(rule["query"]["limit"]) <= 201 for rule in rules)
+    for query in ("widget", "json", "python", "widget maker number"):
+        found = requests.get(rewrite_url(captured_db, "search/all/"), params={"q": query, "format": "json"}, timeout=30)
+        assert 0 < found.json()["rows_read"] <= 201, query
+    release = requests.get(rewrite_url(captured_db, "project/requests/2.31.0/?format=json"), timeout=30).json()
+    assert release["rows_read"] == 2  # the project and the release
 
 
 def test_search_results_offer_the_narrower_searches(captured_db: Database) -> None:
