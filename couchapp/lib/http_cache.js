@@ -30,6 +30,17 @@
 
 var EXPOSED = 'ETag, X-PyPI-Last-Serial, X-PyPIonCouch-Info';
 
+/*
+ * Bodies longer than this get no ETag (and so no 304), unless the list passes a
+ * validator. CouchDB gives a list's last step `[couchdb] os_process_timeout`
+ * (5 s) for rendering and hashing together: the largest Simple pages (50,000
+ * files, 25 MB) take 1.3 s to render on QuickJS and 1 s more to hash, and on a
+ * loaded machine the sum passed 5 s and the page failed with a 500. 4 million
+ * characters hash in about 0.1 s. Without an ETag the answer is just fetched
+ * whole each time, as before.
+ */
+var MAX_HASHED = 4000000;
+
 var imul = Math.imul || function (a, b) {
   var low = (a & 0xffff) * b, high = ((a >>> 16) * b) & 0xffff;
   return (low + (high << 16)) | 0;
@@ -45,8 +56,8 @@ function hex8(n) {
  * a word, one word to each lane). Each step (xor, odd multiply, rotate) is a
  * bijection of the lane, so a change confined to one word always changes the
  * hash; the length is part of the ETag besides. Reading the characters is most
- * of the cost: about 30 ns a character on CouchDB's QuickJS, so the answer's
- * hash costs roughly what rendering it did (docs/benchmarks.md).
+ * of the cost: about 30 ns a character on CouchDB's QuickJS, as much again as
+ * rendering the answer took. Hence MAX_HASHED below.
  */
 function hashText(text) {
   var a = 0x811c9dc5, b = 0x9747b28c, n = text.length, i = 0, w, v;
@@ -94,7 +105,8 @@ function opaque(etag) {
 /*
  * The answer's validator. `validator`, when given, stands for the body: a short
  * text the list knows the body is made from alone (the revisions of the documents
- * it read, say), which spares hashing a large body; else the body is hashed.
+ * it read, say), which spares hashing a large body; else the body is hashed,
+ * and null when it is longer than MAX_HASHED.
  */
 exports.etag = function (resp, validator) {
   var body = resp.body === undefined || resp.body === null ? '' : String(resp.body);
@@ -102,6 +114,7 @@ exports.etag = function (resp, validator) {
   if (validator !== undefined && validator !== null) {
     return 'W/"v-' + hashText(described + String(validator)) + '"';
   }
+  if (body.length > MAX_HASHED) { return null; }
   return 'W/"' + body.length.toString(16) + '-' + hashText(described + body) + '"';
 };
 
@@ -143,6 +156,9 @@ exports.conditional = function (req, resp, validator) {
     return {code: resp.code, headers: headers, body: body()};
   }
   etag = exports.etag(lazy ? {code: resp.code, headers: resp.headers, body: ''} : resp, validator);
+  if (etag === null) {  // too long to hash (MAX_HASHED)
+    return {code: 200, headers: headers, body: body()};
+  }
   headers.ETag = etag;
   if ((method !== 'GET' && method !== 'HEAD') || !exports.matches(req, etag)) {
     return {code: 200, headers: headers, body: body()};
@@ -156,3 +172,4 @@ exports.conditional = function (req, resp, validator) {
 };
 
 exports.hashText = hashText;
+exports.MAX_HASHED = MAX_HASHED;

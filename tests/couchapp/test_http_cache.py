@@ -173,11 +173,17 @@ def test_the_validator_can_stand_for_the_body(tmp_path: Path) -> None:
         " body: function () { rendered += 1; return 'page'; }};\n"
         "var tag = m.conditional(req(''), lazy, 'rev-1').headers.ETag;\n"
         "var hit = m.conditional(req(tag), lazy, 'rev-1'), miss = m.conditional(req(tag), lazy, 'rev-2');\n"
-        "console.log(JSON.stringify([hit.code, hit.body, miss.code, miss.body, rendered]));\n", encoding="utf-8")
+        "console.log(JSON.stringify([hit.code, hit.body, miss.code, miss.body, rendered]));\n"
+        "var long = {code: 200, headers: {}, body: new Array(m.MAX_HASHED + 2).join('x')};\n"
+        "var plain = m.conditional(req('*'), long);\n"
+        "console.log(JSON.stringify([m.etag(long), plain.code, 'ETag' in plain.headers,"
+        " plain.headers['Access-Control-Allow-Origin'], m.conditional(req('*'), long, 'rev-1').code]));\n",
+        encoding="utf-8")
     result = subprocess.run(["node", str(script)], capture_output=True, text=True, check=True)
-    first, lazy = result.stdout.split()
+    first, lazy, long = result.stdout.split()
     assert first == "[true,true,true,true,false,false,true,true,true,200]"
     assert lazy == '[304,"",200,"page",2]'  # rendered for the two 200s only
+    assert long == '[null,200,false,"*",304]'  # too long to hash: no ETag, unless a validator stands for it
 
 
 # -- pip's HTTP cache ----------------------------------------------------------------------------
