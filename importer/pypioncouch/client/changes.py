@@ -117,7 +117,8 @@ class _Entry:
 
 
 class ChangeFeed(Iterator[ReleaseChange]):
-    """The iterator ``Node.changes()`` returns; ``close()`` ends it (from any thread)."""
+    """The iterator ``Node.changes()`` returns. ``close()`` (from any thread) ends it at its next
+    read of the feed: at once while it polls, within a long poll's 10 s on CouchDB."""
 
     def __init__(self, node: "Node", *, since: Any, filter: ChangeFilter | None, follow: bool,
                  poll_interval: float, batch: int, retry_for: float = 120.0) -> None:
