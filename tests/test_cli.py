@@ -106,3 +106,17 @@ def test_credentials_are_used_and_never_printed(start_server, start_emulator) ->
                              "--no-progress"], capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == EXIT_DATABASE and "401" in result.stderr
     assert "wrong-secret" not in result.stdout + result.stderr
+
+
+def test_an_index_url_that_is_not_http_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--fullimport", "http://127.0.0.1:9/db", "--index-url", "ftp://pypi.example/"])
+    assert exited.value.code == EXIT_USAGE and "--index-url: not an http(s) URL" in capsys.readouterr().err
+
+
+def test_a_simple_root_is_an_index_url(db: Database, start_emulator) -> None:
+    """As pip is given it: https://pypi.org/simple/ (devpi's .../+simple/ is tested with the devpi flavour)."""
+    emu = start_emulator(generate_dataset(projects=2, seed=47))
+    name = sorted(p.name for p in emu.dataset)[0]
+    assert main(["--fullimport", db.url, "--index-url", f"{emu.url}/simple/", "--projects", name, *FAST]) == EXIT_OK
+    assert db.get(normalize(name)) is not None
