@@ -3,6 +3,8 @@
  * spec's own key names (as Warehouse's _simple_detail does); lib/simple_render
  * turns it into HTML or JSON.
  */
+var urlSafety = require('lib/url_safety');
+
 exports.API_VERSION = '1.4';
 var STATUSES = {active: true, archived: true, quarantined: true, deprecated: true};
 
@@ -31,7 +33,9 @@ exports.detail = function (name, rows) {
     if (rows[i].key[1] === 0) {
       project = value;
     } else {
-      for (j = 0; j < value.files.length; j++) { files.push(value.files[j]); }
+      for (j = 0; j < value.files.length; j++) {
+        if (urlSafety.isLinkable(value.files[j].url)) { files.push(value.files[j]); }
+      }
     }
   }
   if (project === null) { return null; }

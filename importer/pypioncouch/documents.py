@@ -32,6 +32,7 @@ from .names import NormalizedName, normalize
 from .pypi_types import (FileInfo, ProjectInfo, ProjectPayload, SimpleDetail, SimpleFile, entry_core_metadata,
                          project_status)
 from .render import render_description
+from .urlsafety import RefusedFile, refuse_unsafe_files
 from .versions import sort_versions, version_key
 
 __all__ = [
@@ -159,13 +160,16 @@ def build_project_documents(
         payload = textclean.clean_tree(payload, limit=MAX_DESCRIPTION_CHARS)
     info: ProjectInfo = payload.get("info") or {}
     name = normalize(info.get("name") or "")
-    releases: dict[str, list[FileInfo]] = payload.get("releases") or {}
+    refused: list[RefusedFile] = []  # files whose URL may not become a link (urlsafety)
+    releases: dict[str, list[FileInfo]] = {
+        version: refuse_unsafe_files(files, refused)  # type: ignore[misc]
+        for version, files in (payload.get("releases") or {}).items()}
     versions = sort_versions(list(releases))
     infos = dict(release_infos or {})
     latest = info.get("version")
     if latest:
         infos[latest] = info
-    page_files = _page_files(page) if page is not None else None
+    page_files = _page_files(page, refused) if page is not None else None
     release_docs: list[Document] = []
     for version in versions:
         release_docs.extend(_release_documents(name, version, releases[version], infos.get(version), page_files))
@@ -174,12 +178,16 @@ def build_project_documents(
         project["project_status"] = project_status(page)
     if synthesized:
         project["info_from_simple"] = True
+    if refused:
+        project["refused_files"] = refused
     return ProjectDocuments(name=name, project=project, releases=release_docs + answer_documents(project, release_docs))
 
 
-def _page_files(page: SimpleDetail) -> dict[str, SimpleFile]:
-    """The page's entries by filename (text cleaned like the payload: they are stored too)."""
-    files = {entry["filename"]: entry for entry in page.get("files") or []}
+def _page_files(page: SimpleDetail, refused: list[RefusedFile]) -> dict[str, SimpleFile]:
+    """The page's entries by filename (text cleaned like the payload: they are stored too);
+    an entry whose URL may not become a link is left out and added to ``refused``."""
+    safe = refuse_unsafe_files(list(page.get("files") or []), refused)  # type: ignore[arg-type]
+    files = {entry["filename"]: entry for entry in safe}
     if textclean.needs_cleaning(files, textclean.MAX_FIELD_CHARS):
         files = textclean.clean_tree(files)
     return files
