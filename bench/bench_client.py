@@ -215,7 +215,7 @@ def markdown(lags: dict[str, dict[str, list[float]]], pages: dict[str, list[dict
         "it has no ETag of ours, so no 304 (PouchDB Server puts its own ETag on it, and never answers 304 "
         "under `_rewrite`).",
         "",
-        "| server | files | page bytes | 304 | 200 | 304 | 304 / 200 | 200 without the ETag code |",
+        "| server | files | page bytes | ETag and 304 | 200 | 304 | 304 / 200 | 200 without the ETag code |",
         "|---|---:|---:|---|---:|---:|---:|---:|",
     ]
     for kind, rows in pages.items():
