@@ -118,6 +118,30 @@ exports.etag = function (resp, validator) {
   return 'W/"' + body.length.toString(16) + '-' + hashText(described + body) + '"';
 };
 
+/*
+ * A validator for a list whose rows carry their documents (include_docs): what
+ * its answer is made of, short whatever the answer's size. The design document's
+ * revision (`this` in a list), the request's query and path and the headers a
+ * list reads, and each row's key, value, id and document revision ('-' for a
+ * linked document that is not there). It changes when those documents or the
+ * design document do, as CouchDB's own ETags of shows do. Null when the rows carry no documents (the body is
+ * hashed then). A list's answer depends on nothing else (no list reads `head`).
+ */
+var READ_HEADERS = ['Accept', 'Host', 'X-Forwarded-Host', 'X-Forwarded-Proto', 'X-Forwarded-Prefix',
+                    'X-Forwarded-Ssl', 'x-couchdb-vhost-path'];
+
+exports.documents = function (ddoc, rows, req) {
+  var parts = [String((ddoc || {})._rev), JSON.stringify(req.query || {}), String(req.raw_path || '')], i, row;
+  for (i = 0; i < READ_HEADERS.length; i++) { parts.push(headerValue(req.headers, READ_HEADERS[i])); }
+  for (i = 0; i < rows.length; i++) {
+    row = rows[i];
+    if (!row.hasOwnProperty('doc')) { return null; }
+    parts.push(JSON.stringify(row.key) + ' ' + JSON.stringify(row.value) + ' ' + row.id + ' ' +
+               (row.doc && row.doc._rev ? row.doc._rev : '-'));
+  }
+  return parts.join('\n');
+};
+
 // True when If-None-Match names the answer's validator (or is `*`).
 exports.matches = function (req, etag) {
   var tags = tagsOf(headerValue(req.headers, 'If-None-Match')), i;

@@ -10,6 +10,7 @@ function (head, req) {
   var rows = [], row, resp;
   while ((row = getRow())) { rows.push(row); }
   resp = pypiJson.answerResponse(req, rows);
+  resp = require('lib/http_cache').conditional(req, resp, require('lib/http_cache').documents(this, rows, req));
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

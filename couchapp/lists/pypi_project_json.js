@@ -17,7 +17,7 @@ function (head, req) {
     resp = payload === null ? responses.notFoundJson()
       : responses.json(payload, {'X-PyPI-Last-Serial': String(payload.last_serial)});
   }
-  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
+  resp = require('lib/http_cache').conditional(req, resp, require('lib/http_cache').documents(this, rows, req));
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

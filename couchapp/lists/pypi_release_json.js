@@ -22,7 +22,7 @@ function (head, req) {
       resp = responses.json(found.body, headers);
     }
   }
-  resp = require('lib/http_cache').conditional(req, resp);  // ETag, 304, CORS (lib/http_cache.js)
+  resp = require('lib/http_cache').conditional(req, resp, require('lib/http_cache').documents(this, rows, req));
   start({code: resp.code, headers: resp.headers});
   return resp.body;
 }

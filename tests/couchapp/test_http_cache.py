@@ -80,28 +80,43 @@ def test_one_page_in_two_formats_has_two_etags(site: Database, couch_server: Any
     assert requests.get(url, headers={"Accept": "text/html", "If-None-Match": as_json}, timeout=60).status_code == 200
 
 
-def test_the_etag_changes_with_the_page_and_only_then(site: Database, couch_server: AnyServer) -> None:
-    pages = {name: public(site, f"simple/{name}/", couch_server) for name in ("markupsafe", "jinja2")}
-    before = {name: requests.get(url, headers={"Accept": PIP_ACCEPT}, timeout=60).headers["ETag"]
-              for name, url in pages.items()}
-    payload = captured_payload("markupsafe")
-    newest = payload["urls"][0]
-    payload["releases"]["99.0"] = [{**newest, "filename": "MarkupSafe-99.0.tar.gz",
-                                    "url": newest["url"].rsplit("/", 1)[0] + "/MarkupSafe-99.0.tar.gz"}]
-    payload["last_serial"] += 1
-    stored = {doc["_id"]: doc["_rev"] for doc in site.fetch(["markupsafe"]).values()}
-    docs = [doc for doc in build_project_documents(payload).all() if doc["_id"] in ("markupsafe", "markupsafe/99.0")]
-    for doc in docs:
-        if doc["_id"] in stored:
-            doc["_rev"] = stored[doc["_id"]]
-    assert all(r.get("ok") for r in site.bulk_docs(docs))
-    after = {name: requests.get(url, headers={"Accept": PIP_ACCEPT}, timeout=60) for name, url in pages.items()}
-    assert "MarkupSafe-99.0.tar.gz" in after["markupsafe"].text
-    assert after["markupsafe"].headers["ETag"] != before["markupsafe"]
-    assert after["jinja2"].headers["ETag"] == before["jinja2"]  # the database changed, this page did not
-    old = requests.get(pages["markupsafe"], headers={"Accept": PIP_ACCEPT, "If-None-Match": before["markupsafe"]},
-                       timeout=60)
-    assert old.status_code == 200
+@pytest.mark.parametrize("kind, path", [("simple", "simple/{}/"), ("json api", "pypi/{}/json"),
+                                         ("json api release", "pypi/{}/3.0.2/json")])
+def test_the_etag_changes_with_the_answer_and_only_then(couch_server: AnyServer, kind: str, path: str) -> None:
+    db = push_app(new_database(couch_server.url, "etag"))
+    try:
+        write_payloads(db, [captured_payload("markupsafe"), captured_payload("jinja2")])
+        urls = {name: public(db, path.format(name), couch_server) for name in ("markupsafe", "jinja2")}
+        accept = PIP_ACCEPT if kind == "simple" else "application/json"
+
+        def etags() -> dict[str, str]:
+            return {name: requests.get(url, headers={"Accept": accept}, timeout=60).headers["ETag"]
+                    for name, url in urls.items()}
+
+        before = etags()
+        db.put({"_id": "pypioncouch:error:unrelated", "type": "import_error", "project": "unrelated", "error": "x"})
+        assert etags() == before  # the database changed, these answers did not
+        payload = captured_payload("markupsafe")  # a new release of markupsafe, stored as the importer stores it
+        newest = payload["releases"]["3.0.2"][0]
+        payload["releases"]["99.0"] = [{**newest, "filename": "MarkupSafe-99.0.tar.gz",
+                                        "url": newest["url"].rsplit("/", 1)[0] + "/MarkupSafe-99.0.tar.gz"}]
+        payload["last_serial"] += 1
+        docs = build_project_documents(payload).all()
+        stored = db.fetch([doc["_id"] for doc in docs])
+        for doc in docs:
+            if doc["_id"] in stored:
+                doc["_rev"] = stored[doc["_id"]]["_rev"]
+        assert all(r.get("ok") for r in db.bulk_docs(docs))
+        after = etags()
+        assert after["jinja2"] == before["jinja2"]
+        if kind != "json api release":  # 3.0.2's own answer is the same: its ETag may stay or change
+            assert after["markupsafe"] != before["markupsafe"]
+            assert "99.0" in requests.get(urls["markupsafe"], headers={"Accept": accept}, timeout=60).text
+        old = requests.get(urls["markupsafe"], headers={"Accept": accept, "If-None-Match": before["markupsafe"]},
+                           timeout=60)
+        assert old.status_code == (200 if after["markupsafe"] != before["markupsafe"] else 304)
+    finally:
+        db.request("DELETE", db.url, what="drop test database", ok=(200, 202, 404))
 
 
 def test_a_304_leaves_the_connection_usable(site: Database, couch_server: AnyServer) -> None:
@@ -177,13 +192,21 @@ def test_the_validator_can_stand_for_the_body(tmp_path: Path) -> None:
         "var long = {code: 200, headers: {}, body: new Array(m.MAX_HASHED + 2).join('x')};\n"
         "var plain = m.conditional(req('*'), long);\n"
         "console.log(JSON.stringify([m.etag(long), plain.code, 'ETag' in plain.headers,"
-        " plain.headers['Access-Control-Allow-Origin'], m.conditional(req('*'), long, 'rev-1').code]));\n",
+        " plain.headers['Access-Control-Allow-Origin'], m.conditional(req('*'), long, 'rev-1').code]));\n"
+        "var q = {method: 'GET', query: {name: 'x'}, headers: {Accept: 'application/json'}};\n"
+        "var a = m.documents({_rev: '1-a'}, [{id: 'x', key: ['x', 0], value: null, doc: {_rev: '1-x'}}], q);\n"
+        "var b = m.documents({_rev: '1-a'}, [{id: 'x', key: ['x', 0], value: null, doc: {_rev: '2-x'}}], q);\n"
+        "var c = m.documents({_rev: '2-a'}, [{id: 'x', key: ['x', 0], value: null, doc: {_rev: '1-x'}}], q);\n"
+        "var d = m.documents({_rev: '1-a'}, [{id: 'x', key: ['x', 0], value: null, doc: null}], q);\n"
+        "console.log(JSON.stringify([a !== b, a !== c, d.slice(-2), m.documents({}, [{id: 'x', key: 1, value: 2}], q),"
+        " a === m.documents({_rev: '1-a'}, [{id: 'x', key: ['x', 0], value: null, doc: {_rev: '1-x'}}], q)]));\n",
         encoding="utf-8")
     result = subprocess.run(["node", str(script)], capture_output=True, text=True, check=True)
-    first, lazy, long = result.stdout.split()
+    first, lazy, long, documents = result.stdout.splitlines()
     assert first == "[true,true,true,true,false,false,true,true,true,200]"
     assert lazy == '[304,"",200,"page",2]'  # rendered for the two 200s only
     assert long == '[null,200,false,"*",304]'  # too long to hash: no ETag, unless a validator stands for it
+    assert documents == '[true,true," -",null,true]'  # revisions and the design document count; no docs: no validator
 
 
 # -- pip's HTTP cache ----------------------------------------------------------------------------
