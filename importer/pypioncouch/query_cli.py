@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "search and changes, as pip users see them.")
     node = argparse.ArgumentParser(add_help=False)
     node.add_argument("--node", default=os.environ.get("PYPIONCOUCH_NODE", DEFAULT_NODE), metavar="URL",
-                      help="the node: a database, server, CouchApp or vhost URL "
+                      help="the node: its database, server or CouchApp URL "
                            "(default: $PYPIONCOUCH_NODE or %(default)s)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

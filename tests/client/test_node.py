@@ -28,15 +28,12 @@ def test_every_kind_of_url_finds_the_database(reader_url: str, catalog_db: Datab
     assert set(found.values()) == {reader_url}, found
 
 
-def test_behind_a_proxy_the_database_is_read_through_the_couchapp(reader_url: str) -> None:
-    # A reverse proxy (or a vhost) shows only the CouchApp's root: the client reaches the
-    # database through the CouchApp's own /files/* -> ../../* rule.
+def test_a_couchapp_root_behind_a_proxy_says_which_url_to_give(reader_url: str) -> None:
+    # A prefix proxy (or a vhost) shows only the CouchApp, whose rules reach stored files, not
+    # the database: the client says so rather than guessing.
     with PrefixProxy(f"{reader_url}/_design/pypi/_rewrite/") as proxy:
-        node = Node(proxy.root)
-        assert node.database_url == proxy.root + "files"
-        assert [r.version for r in node.project("django-thing").releases] == ["0.9", "1.0", "1.1", "2.0rc1"]
-        assert [p.name for p in node.projects(classifier="Framework :: Django")] == ["django-thing"]
-        assert len(node.release("big-files", "1.0").files) == BIG_FILES
+        with pytest.raises(NotANode, match="serves the CouchApp .* not its database"):
+            Node(proxy.root)
 
 
 def test_a_project_with_its_releases_and_files(node: Node) -> None:

@@ -2,7 +2,7 @@
 
     from pypioncouch.client import Classifier, Node
 
-    node = Node("http://127.0.0.1:5984/pypi")          # or .../_design/pypi/_rewrite/, or a vhost root
+    node = Node("http://127.0.0.1:5984/pypi")          # the database, its server, or .../_design/pypi/_rewrite/
     project = node.project("requests")                  # project, releases and files
     for release in project.releases:
         print(release.version, release.requires_python, release.yanked, release.upload_time)

@@ -24,7 +24,7 @@ CouchDB's long poll, or polling every ``poll_interval`` on PouchDB Server, whose
 never times out (docs/couchdb-vs-pouchdb.md). A node that stops answering is waited for,
 with growing delays, up to ``retry_for`` seconds.
 
-PouchDB Server loses the body of a POST under ``_rewrite``, so everything here is a GET.
+Everything here is a GET, which every read-only front passes (docs/deployment.md, section 8).
 """
 
 from __future__ import annotations

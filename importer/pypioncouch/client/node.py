@@ -45,10 +45,10 @@ def _classifier(text: str) -> str:
 
 
 class Node:
-    """A pypioncouch node, from its database URL, its server's URL (database ``pypi``), its
-    CouchApp URL (``.../_design/pypi/_rewrite/``) or the CouchApp's root behind a vhost or
-    proxy. Construction checks the node: ``NodeUnreachable``, ``AccessDenied`` or
-    ``NotANode`` say what is wrong. Credentials, when a node needs them, go in the URL."""
+    """A pypioncouch node, from its database URL, its server's URL (database ``pypi``) or its
+    CouchApp URL (``.../_design/pypi/_rewrite/``); client/transport.py. Construction checks the
+    node: ``NodeUnreachable``, ``AccessDenied`` or ``NotANode`` say what is wrong. Credentials,
+    when a node needs them, go in the URL."""
 
     def __init__(self, url: str, *, timeout: float = 60.0, session: requests.Session | None = None) -> None:
         bare, auth = split_credentials(url)
@@ -210,8 +210,9 @@ class Node:
     # -- REST reads, for the pieces above -------------------------------------------------------
 
     def documents(self, ids: list[str]) -> list[dict[str, Any]]:
-        """The current documents of ``ids`` that exist, in that order. GET ``_all_docs?keys=``
-        in batches that keep URLs short: PouchDB Server drops a POST's body under ``_rewrite``."""
+        """The current documents of ``ids`` that exist, in that order: GET ``_all_docs?keys=``, in
+        batches that keep URLs short (a GET passes any read-only front; PouchDB Server also drops
+        a POST's body under ``_rewrite``)."""
         found: list[dict[str, Any]] = []
         for batch in _url_sized(ids):
             answer = self.transport.get(f"{self.database_url}/_all_docs", params={"keys": batch, "include_docs": True})

@@ -1,17 +1,19 @@
 """Finding a node's database from the URL a user has, and reading it over HTTP.
 
-A user may hold any of four URLs for a node:
+A user may hold any of these URLs for a node, and each names the database:
 
-- the database: ``http://host:5984/pypi``;
+- the database: ``http://host:5984/pypi`` (through the public front of docs/deployment.md,
+  ``https://pypi.example.org/pypi``);
 - the server: ``http://host:5984`` (the database is then ``pypi``, as for the importer);
-- the CouchApp under ``_rewrite``: ``http://host:5984/pypi/_design/pypi/_rewrite/``;
-- the CouchApp's root behind a vhost or a reverse proxy: ``https://pypi.example.org/``.
+- the CouchApp under ``_rewrite``: ``http://host:5984/pypi/_design/pypi/_rewrite/`` (any path
+  below it too).
 
 The client reads documents, views and ``_changes`` (the REST API; docs/schema.md), so it
-needs the database. The first three name it; behind a vhost or a proxy it is reached
-through the CouchApp's own rule ``/files/*`` -> ``../../*`` (rewrites.json), which maps
-``<root>files/_changes`` onto the database's ``_changes``: the client works wherever the
-CouchApp does. Every request has a timeout; credentials come only from the URL.
+needs the database. The CouchApp's root behind a vhost or a prefix proxy
+(``https://pypi.example.org/simple/``'s root) does not lead there: the CouchApp's rules reach
+stored files only (``/files/:doc/:file``), so such a URL is ``NotANode``, with a message
+saying which URL to give instead. Every request has a timeout; credentials come only from
+the URL.
 """
 
 from __future__ import annotations
@@ -158,8 +160,11 @@ def locate(url: str, transport: Transport) -> NodeLocation:
         elif isinstance(welcome, dict) and ("couchdb" in welcome or "express-pouchdb" in welcome):
             database_url = f"{base}/{DEFAULT_DB}"
             app_url = f"{database_url}/_design/{DESIGN_DOC}/_rewrite/"
-        else:  # a vhost or proxy root: the database through the CouchApp's /files/* rule
-            database_url, app_url = base + "/files", base + "/"
+        elif _is_couchapp_root(transport, base):
+            raise NotANode(f"{base}/ serves the CouchApp (through a vhost or a proxy), not its database: give the "
+                           "client the database's URL (http://host:5984/pypi, or the public front's /pypi)")
+        else:
+            raise NotANode(f"{base}/: neither a CouchDB server, a database nor a CouchApp")
     info = _database_info(transport, database_url)
     rows = transport.get(f"{database_url}/_all_docs", params={"key": f"_design/{DESIGN_DOC}"}).get("rows") or []
     if not rows or "error" in rows[0] or (rows[0].get("value") or {}).get("deleted"):
@@ -167,6 +172,16 @@ def locate(url: str, transport: Transport) -> NodeLocation:
                        "not a pypioncouch node (push the CouchApp with `pypioncouch --setup URL`)")
     server = "pouchdb" if "adapter" in info or "backend_adapter" in info else ("couchdb" if "sizes" in info else "unknown")
     return NodeLocation(database_url, app_url, server)
+
+
+def _is_couchapp_root(transport: Transport, base: str) -> bool:
+    """Does ``base`` answer the Simple index as the CouchApp does?"""
+    try:
+        response = transport.session.get(base + "/simple/", timeout=transport.timeout,
+                                         headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+        return response.ok and "projects" in response.json()
+    except (requests.RequestException, ValueError):
+        return False
 
 
 def document_url(database_url: str, doc_id: str) -> str:
