@@ -4,13 +4,18 @@
  * release documents, so `releases` and `urls` come back exactly as PyPI sent them.
  */
 
+// PEP 792: PyPI's JSON API answers 404 for a quarantined project.
+function isQuarantined(project) {
+  return !!(project.project_status && project.project_status.status === 'quarantined');
+}
+
 function filesByVersion(name, rows) {
   var project = null, releases = {}, releaseDocs = {}, i, j, doc;
   for (i = 0; i < rows.length; i++) {
     doc = rows[i].doc;
     if (!doc) { continue; }
     if (doc.type === 'project') {
-      if (doc._id === name) { project = doc; }
+      if (doc._id === name && !isQuarantined(doc)) { project = doc; }
       continue;
     }
     if (doc.project !== name) { continue; }  // another text that parsed to the same key
@@ -74,7 +79,7 @@ exports.releasePayload = function (name, version, rows) {
 };
 
 /*
- * rows: json_api_answer for [name] .. [name, {}] with docs. null: unknown project;
+ * rows: json_api_answer for [name] .. [name, {}] with docs. null: unknown (or quarantined) project;
  * {text: null}: no complete stored answer (no head yet, or a piece the head names is
  * missing or not the one its row was indexed with); else {text, lastSerial}.
  */
@@ -83,6 +88,7 @@ function storedAnswer(name, rows) {
   for (i = 0; i < rows.length; i++) {
     row = rows[i];
     if (row.key[1] === 0 && row.id === name) {
+      if (row.value && row.value.quarantined) { return null; }
       project = true;
       stored = row.doc || null;
     } else if (row.key[1] === 1 && row.id === headId) {

@@ -165,6 +165,18 @@ def test_unknown_project_is_404_json(app_db: Database) -> None:
     assert response.json() == {"message": "Not Found"}
 
 
+def test_quarantined_project_is_404_on_every_json_url(app_db: Database) -> None:
+    """PEP 792: pypi.org's JSON API answers 404 for a quarantined project; what is stored stays."""
+    payload = small_payload("held", ["1.0", "2.0"])
+    docs = build_project_documents(payload)
+    docs.project["project_status"] = {"status": "quarantined", "reason": "malware report"}
+    write(app_db, docs.all())
+    for path in ("pypi/held/json", "pypi/held/json/from-documents", "pypi/held/2.0/json"):
+        response = get(app_db, path)
+        assert (response.status_code, response.json()) == (404, {"message": "Not Found"}), path
+    assert app_db.get(head_id("held")) is not None
+
+
 # ---- the guard ---------------------------------------------------------------------------------
 
 def test_guard_takes_answers_and_refuses_misnamed_pieces(app_db: Database) -> None:
