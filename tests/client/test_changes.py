@@ -6,10 +6,13 @@ update writing the documents, and the client reading them back from ``_changes``
 
 from __future__ import annotations
 
+import json
 import queue
+import re
 import threading
 
 import pytest
+import requests
 
 from pypioncouch.client import Classifier, Node, Projects, ReleaseChange
 from pypioncouch.couch import Database
@@ -94,7 +97,12 @@ def test_resumes_after_the_stored_sequence(node: Node, upstream: EmulatorServer,
         upstream.dataset.add_release("other-lib", version, files=[f"other_lib-{version}.tar.gz"])
     importer.update()
     events, _ = caught_up(node, since=since)
-    assert [e.version for e in events] == ["3.0", "3.1", "3.2"]  # in the order the node stored them
+    stored = requests.get(f"{node.database_url}/_changes", params={"since": json.dumps(since)
+                                                                   if not isinstance(since, str) else since},
+                          timeout=60).json()["results"]
+    in_feed = [row["id"].split("/", 1)[1] for row in stored if re.fullmatch(r"other-lib/[0-9.]+", row["id"])]
+    assert sorted(in_feed) == ["3.0", "3.1", "3.2"]
+    assert [e.version for e in events] == in_feed  # in the order the node stored them (not always upload order)
     rest, _ = caught_up(node, since=events[0].seq)
     assert [(e.kind, e.version) for e in rest] == [(e.kind, e.version) for e in events[1:]]
     everything, _ = caught_up(node, since=0)
