@@ -86,5 +86,10 @@ couchdb:
 bench: python-deps node-deps
 	$(PY) -m bench.run --output docs/benchmarks.md
 
+# Hours: 100,000 PyPI-shaped projects imported into each server (bench/bench_scale.py); replaces
+# only its own section of docs/benchmarks.md. BENCH_SCALE_PROJECTS/BENCH_SCALE_RELEASES: smaller.
+bench-scale: python-deps node-deps
+	$(PY) -m bench.run --only scale --output docs/benchmarks.md
+
 clean:
 	rm -rf var tests/artifacts

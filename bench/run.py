@@ -5,6 +5,11 @@ Markdown section (its method and its figures). This runner adds what the figures
 depend on (machine, versions, commit) and writes the page.
 
     python -m bench.run [--only import --only simple] [--output docs/benchmarks.md]
+
+Benchmarks in ``OPT_IN`` (``scale``: hours) run only when named with ``--only``
+(``make bench-scale``). With ``--only`` and an existing ``--output``, only the sections of
+the benchmarks that ran are replaced (matched by their ``## `` heading); the rest of the
+page, its header included, stays as the runs that wrote it left it.
 """
 
 from __future__ import annotations
@@ -23,8 +28,29 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 
 
+OPT_IN = {"scale"}
+
+
 def topics() -> list[str]:
     return sorted(p.stem.removeprefix("bench_") for p in BENCH_DIR.glob("bench_*.py"))
+
+
+def _sections(page: str) -> tuple[str, list[str]]:
+    """A page split into what precedes its first ``## `` heading and its ``## `` sections."""
+    parts = ("\n" + page).split("\n## ")
+    return parts[0].strip("\n"), ["## " + part.strip("\n") for part in parts[1:]]
+
+
+def splice(page: str, sections: list[str]) -> str:
+    """``page`` with each of ``sections`` replacing the section of the same heading (or appended)."""
+    head, old = _sections(page)
+
+    def title(section: str) -> str:
+        return section.splitlines()[0]
+
+    new = {title(section): section for section in sections}
+    kept = [new.pop(title(section), section) for section in old]
+    return "\n\n".join([head, *kept, *new.values()]) + "\n"
 
 
 def _command_output(command: list[str]) -> str:
@@ -51,15 +77,20 @@ def environment() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", action="append", choices=topics(), help="run only this benchmark (repeatable)")
+    parser.add_argument("--only", action="append", choices=topics(),
+                        help=f"run only this benchmark (repeatable; {', '.join(sorted(OPT_IN))} runs only when named)")
     parser.add_argument("--output", type=Path, help="write the page here (default: print it)")
     args = parser.parse_args(argv)
     sections = []
-    for topic in args.only or topics():
+    for topic in args.only or [t for t in topics() if t not in OPT_IN]:
         started = time.monotonic()
         print(f"bench: {topic} ...", file=sys.stderr, flush=True)
         sections.append(importlib.import_module(f"bench.bench_{topic}").run().strip())
         print(f"bench: {topic} took {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    if args.only and args.output and args.output.exists():
+        args.output.write_text(splice(args.output.read_text(encoding="utf-8"), sections), encoding="utf-8")
+        print(f"bench: replaced {len(sections)} section(s) of {args.output}", file=sys.stderr)
+        return 0
     page = "\n\n".join([
         "# Benchmarks",
         "Written by `make bench` (`python -m bench.run`); every figure is measured next to its baseline "
