@@ -81,9 +81,11 @@ def replication_figures(workdir: Path, kind: str) -> list[str]:
         page = requests.get(f"{mirror.url}/_design/pypi/_rewrite/simple/{name}/", headers={"Accept": PIP_ACCEPT},
                             timeout=3600)
         first_page = time.monotonic() - started
-    # PouchDB Server answers the counts at the top level, CouchDB in the newest history entry.
+        copied = mirror.info()["doc_count"] == origin.info()["doc_count"]
+    # PouchDB Server answers the counts at the top level, CouchDB in the newest history entry. The
+    # mirror was set up first, so its design documents are there already and are not written again.
     stats = result if "docs_written" in result else result["history"][0]
-    assert page.status_code == 200 and stats["docs_written"] >= documents, result
+    assert page.status_code == 200 and stats.get("doc_write_failures", 0) == 0 and copied, result
     return [
         f"| documents (projects + releases + design doc) | {documents + 1:,} |",
         f"| origin loaded with `_bulk_docs` | {load_seconds:.1f} s ({documents / load_seconds:,.0f} docs/s) |",
