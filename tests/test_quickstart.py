@@ -109,3 +109,21 @@ def test_quickstart_imports_from_an_index_that_answers_for_its_projects_and_pip_
                 assert set(installed(target, env)) >= {"requests", *REQUESTS_DEPENDENCIES}
         finally:
             stop(process)
+
+
+def test_a_second_make_run_on_the_same_data_says_which_one_is_serving(tmp_path) -> None:
+    """Only one server can open the data folder (LevelDB's lock): a second `make run` says at once which
+    one serves it and where, instead of a port message, a silent wait and a traceback."""
+    port = free_port()
+    process, output = start_quickstart(tmp_path, "http://127.0.0.1:9", port)
+    try:
+        second = subprocess.run([sys.executable, "-m", "pypioncouch.quickstart", "--port", str(port),
+                                 "--data", str(tmp_path / "couch"), "--index-url", "http://127.0.0.1:9", "--exit"],
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1, second.stdout + second.stderr
+        assert f"already serving {tmp_path / 'couch'} (PID {process.pid})" in second.stderr
+        assert f"http://127.0.0.1:{port}/pypi/_design/pypi/_rewrite/" in second.stderr
+        assert "Traceback" not in second.stderr + second.stdout
+    finally:
+        stop(process)
+    assert not (tmp_path / "couch" / "make-run.json").exists()  # the next make run starts normally

@@ -16,6 +16,7 @@ needs that host.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -58,6 +59,21 @@ def import_defaults(db_url: str, index_url: str) -> tuple[SyncReport, str]:
         return import_all(db_url, index_url=emulator.url, projects=DEFAULT_PROJECTS), BUNDLED
 
 
+RUNNING_FILE = "make-run.json"  # in the data folder: which `make run` serves it, and where
+
+
+def already_serving(data: Path) -> dict | None:
+    """The other `make run` serving this data folder, if one is alive: PouchDB Server's LevelDB
+    lock lets only one server open the folder, and a second one would fail with a lock error
+    that only its log tells."""
+    try:
+        running = json.loads((data / RUNNING_FILE).read_text(encoding="utf-8"))
+        os.kill(int(running["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return running
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make run", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -68,11 +84,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exit", action="store_true", help="stop after importing (for scripts and tests)")
     args = parser.parse_args(argv)
 
+    data = Path(args.data)
+    other = already_serving(data)
+    if other is not None:
+        print(f"make run is already serving {data} (PID {other['pid']}) at {other.get('url')}:\n"
+              f"  browse and install from it, or stop it (Ctrl-C in its terminal, or kill {other['pid']}) "
+              f"and run make run again", file=sys.stderr)
+        return 1
     port = args.port if port_is_free(args.host, args.port) else free_port(args.host)
     if port != args.port:
         print(f"port {args.port} is taken: using {port}")
     with ExitStack() as stack:
-        server = stack.enter_context(EmbeddedServer(Path(args.data), host=args.host, port=port))
+        server = stack.enter_context(EmbeddedServer(data, host=args.host, port=port))
+        running = data / RUNNING_FILE
+        running.write_text(json.dumps({"pid": os.getpid(), "url": f"{server.url}/{args.db}/_design/pypi/_rewrite/"}),
+                           encoding="utf-8")
+        stack.callback(running.unlink, missing_ok=True)
         # Its own server, in admin party: no credentials, whatever COUCHDB_USER/COUCHDB_PASSWORD say.
         db_url = parse_database_url(f"{server.url}/{args.db}", env={})
         print(f"embedded PouchDB Server: {server.url} (data in {args.data})")
