@@ -123,7 +123,9 @@ def heaviest_pages(db: Database) -> list[tuple[str, str]]:
 def measure_on(kind: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
     """Write ``docs`` into a new database on a server of ``kind``, then build the views and time the pages."""
     with tempfile.TemporaryDirectory(prefix="bench-views-") as workdir, bench_server(kind, Path(workdir)) as server:
-        db = Database(parse_database_url(f"{server.url}/bench-views"), timeout=1800, max_wait=60)
+        # CouchDB answers 500 (timeout) to a view query while the index is still being built past a
+        # minute: the first query of each view is asked again until the index answers.
+        db = Database(parse_database_url(f"{server.url}/bench-views"), timeout=1800, max_wait=3600)
         db.create()
         written = write(db, docs)
         # Design docs after the documents: CouchDB's background indexer (ken) would otherwise build

@@ -48,7 +48,8 @@ NEWEST = 10  # the home page's newest projects
 BUCKET_VALUES = 1000
 BUCKET_BYTES = 256 * 1024
 # A first refresh after a big import waits for the views to be built (PouchDB Server: ~1,000
-# documents a second per view), far longer than any other request.
+# documents a second per view), far longer than any other request; CouchDB answers such a query
+# with a 500 (timeout) after a while, and the client asks again until the index answers.
 VIEW_TIMEOUT = 6 * 3600.0
 ATTEMPTS = 3
 
@@ -183,7 +184,7 @@ def refresh_tallies(database: Database | DatabaseURL | str) -> TallyReport:
     started = time.perf_counter()
     location = database.location if isinstance(database, Database) else (
         parse_database_url(database) if isinstance(database, str) else database)
-    db = Database(location, timeout=VIEW_TIMEOUT)
+    db = Database(location, timeout=VIEW_TIMEOUT, max_wait=VIEW_TIMEOUT)
     report = TallyReport()
     for kind in FACET_KINDS:
         _refresh_part(db, f"{TALLY_PREFIX}{kind}:", lambda kind=kind: kind_documents(
