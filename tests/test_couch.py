@@ -1,5 +1,6 @@
 import pytest
 
+from pypioncouch import jsoncodec
 from pypioncouch.couch import CouchError, Database, parse_database_url
 
 
@@ -36,6 +37,14 @@ def test_bulk_docs_reports_per_document_results(db: Database) -> None:
     assert [r["ok"] for r in results] == [True, True]
     conflict = db.bulk_docs([{"_id": "a", "x": 1}])
     assert conflict[0]["error"] == "conflict"
+
+
+def test_bulk_docs_encoded_sends_documents_encoded_beforehand(db: Database) -> None:
+    assert db.bulk_docs_encoded([]) == []
+    results = db.bulk_docs_encoded([jsoncodec.dumps({"_id": "a", "x": "é 説明"}), jsoncodec.dumps({"_id": "b"})])
+    assert [(r["id"], r["ok"]) for r in results] == [("a", True), ("b", True)]
+    assert db.get("a")["x"] == "é 説明"
+    assert db.bulk_docs_encoded([jsoncodec.dumps({"_id": "a", "x": 1})])[0]["error"] == "conflict"
 
 
 def test_fetch_and_id_range(db: Database) -> None:

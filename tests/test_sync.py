@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import Future
 
+from pypioncouch import jsoncodec, sync
 from pypioncouch.couch import Database
 from pypioncouch.emulator import generate_dataset
 from pypioncouch.render import Description, InlineRenderer, render_description
@@ -79,3 +81,44 @@ def test_a_failed_render_job_is_rendered_here_instead(db: Database, start_emulat
         doc = db.get(project.normalized)
         assert doc["description_html"] == render_description(doc["info"]["description"],
                                                              doc["info"]["description_content_type"])
+
+
+def test_bulk_requests_stay_within_their_byte_target(db: Database, start_emulator, monkeypatch) -> None:
+    """Each ``_bulk_docs`` request is at most ``_MAX_BULK_BYTES`` (a document larger than that goes alone),
+    counted in encoded bytes: the stored JSON API answer (``<name>//json``'s ``text``), the description
+    and its HTML, in a script that takes 3 bytes a character in UTF-8, made requests twice and more the
+    target when sizes were estimated from characters."""
+    dataset = generate_dataset(projects=8, releases_per_project=3, files_per_release=2, seed=9)
+    for number, project in enumerate(sorted(dataset.projects.values(), key=lambda p: p.normalized)):
+        dataset.add_release(project.name, "9.0", description=f"説明{number} " + "長い説明文です。" * 4000,
+                            description_content_type="text/plain")
+    emu = start_emulator(dataset)
+    monkeypatch.setattr(sync, "_MAX_BULK_BYTES", 200_000)
+    requests_sent: list[tuple[int, int]] = []  # (bytes, documents) of each _bulk_docs request
+    real_request = db.request
+
+    def request(method: str, url: str, **options):
+        if url.endswith("/_bulk_docs"):
+            data = options.get("data") if options.get("body") is None else jsoncodec.dumps(options["body"])
+            requests_sent.append((len(data), len(json.loads(data)["docs"])))
+        return real_request(method, url, **options)
+
+    monkeypatch.setattr(db, "request", request)
+    sync_all(db, emu, InlineRenderer(), batch_size=8)
+    assert db.get(dataset.projects[next(iter(dataset.projects))].normalized)["latest_version"] == "9.0"
+    assert sum(documents for _, documents in requests_sent) >= 8 * 6  # every document went through here
+    assert any(documents > 1 for _, documents in requests_sent)
+    too_big = [(size, documents) for size, documents in requests_sent if size > 200_000 and documents > 1]
+    assert too_big == []
+
+
+def test_bulk_chunks_are_the_documents_encoded_once() -> None:
+    docs = [{"_id": f"d{i}", "text": "é" * (i * 1000)} for i in range(30)]
+    chunks = list(sync._bulk_chunks(docs, max_docs=7, max_bytes=40_000))
+    assert [doc for chunk, _ in chunks for doc in chunk] == docs
+    for chunk, encoded in chunks:
+        assert encoded == [jsoncodec.dumps(doc) for doc in chunk]
+        assert len(chunk) <= 7
+        body = b'{"docs":[' + b",".join(encoded) + b"]}"
+        assert len(chunk) == 1 or len(body) <= 40_000
+        assert len(body) == sync.BULK_ENVELOPE + sum(map(len, encoded)) + len(encoded) - 1

@@ -24,7 +24,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
-from .couch import Database
+from . import jsoncodec
+from .couch import BULK_ENVELOPE, Database
 from .documents import (Document, ProjectDocuments, build_project_documents, description_of, payload_from_page,
                         quarantined_project, set_description_html)
 from .names import InvalidProjectName, normalize
@@ -373,8 +374,8 @@ class ProjectSync:
         return [doc]
 
     def _write(self, docs: list[Document], report: SyncReport) -> None:
-        for chunk in _bulk_chunks(docs):
-            results = self.db.bulk_docs(chunk)
+        for chunk, encoded in _bulk_chunks(docs):
+            results = self.db.bulk_docs_encoded(encoded)
             retry = [doc for doc, result in zip(chunk, results) if not _count(doc, result, report)]
             if retry:
                 self._resolve_conflicts(retry, report)
@@ -446,24 +447,25 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start:start + size]
 
 
-def _bulk_chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
-    """Split writes so no request grows past a few megabytes."""
+def _bulk_chunks(docs: Iterable[Document], max_docs: int | None = None,
+                 max_bytes: int | None = None) -> Iterator[tuple[list[Document], list[bytes]]]:
+    """Split writes so no request holds more than ``max_docs`` documents or ``max_bytes`` bytes (but a
+    single document larger than that, alone). Each document is encoded here, once, and the request is
+    made of these very bytes (``Database.bulk_docs_encoded``), so the limit is the request's exact size:
+    an estimate missed what it did not count (the answer pieces' text, long version lists), and a
+    request grew past its target."""
+    max_docs = max_docs or _MAX_BULK_DOCS
+    max_bytes = max_bytes or _MAX_BULK_BYTES
     chunk: list[Document] = []
-    size = 0
+    encoded: list[bytes] = []
+    size = BULK_ENVELOPE
     for doc in docs:
-        doc_size = _approximate_size(doc)
-        if chunk and (len(chunk) >= _MAX_BULK_DOCS or size + doc_size > _MAX_BULK_BYTES):
-            yield chunk
-            chunk, size = [], 0
+        data = jsoncodec.dumps(doc)
+        if chunk and (len(chunk) >= max_docs or size + 1 + len(data) > max_bytes):
+            yield chunk, encoded
+            chunk, encoded, size = [], [], BULK_ENVELOPE
+        size += len(data) + (1 if chunk else 0)  # the comma between two documents
         chunk.append(doc)
-        size += doc_size
+        encoded.append(data)
     if chunk:
-        yield chunk
-
-
-def _approximate_size(doc: Document) -> int:
-    files = doc.get("files") or ()
-    entries = doc.get("simple_files") or ()
-    info = doc.get("info") or {}
-    return (500 + 700 * len(files) + 500 * len(entries) + 2 * len(info.get("description") or "")
-            + len(doc.get("description_html") or "") + len(doc.get("text") or ""))
+        yield chunk, encoded
