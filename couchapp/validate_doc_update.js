@@ -99,6 +99,16 @@ function (newDoc, oldDoc, userCtx, secObj) {
       idRule: 'project//json/<first 16 hex digits of the text\'s SHA-256>[-<n>]'
     },
     state: {fields: {}, id: function () { return 'pypioncouch:state'; }, idRule: 'fixed'},
+    simple_index: {
+      fields: {pieces: [isArray, 'an array']},
+      id: function () { return 'pypioncouch:simple:index'; },
+      idRule: 'fixed'
+    },
+    simple_index_piece: {
+      fields: {html: [isText, 'a string'], json: [isText, 'a string']},
+      id: function (d) { return /^pypioncouch:simple:[0-9a-f]{16}$/.test(d._id) ? d._id : null; },
+      idRule: 'pypioncouch:simple:<first 16 hex digits of the SHA-256 of its text>'
+    },
     tally: {
       fields: {kind: [isName, 'a kind of count']},
       id: function (d) {

@@ -31,6 +31,7 @@ from .progress import Progress
 from .render import BatchRenderer, InlineRenderer, RenderPool
 from .state import ImportState, StateStore
 from .sync import AttachmentMaker, FileStore, ProjectSync, SyncReport
+from .simple_index import refresh_after_run as refresh_simple_index_after_run
 from .tallies import refresh_after_run
 from .upstream import NotAnIndex, RedirectLoop, RetryPolicy, Upstream, UpstreamError
 
@@ -243,6 +244,8 @@ class XmlRpcImporter:
                  self.location, serial, report.written, report.unchanged, len(report.failed))
         # The pages' counts (pypioncouch.tallies): recounted once the data they count is complete.
         refresh_after_run(self.db, changed=bool(report.written or report.deleted))
+        # `/simple/` (pypioncouch.simple_index): rendered again in pieces, the ones that changed.
+        refresh_simple_index_after_run(self.db, changed=bool(report.written or report.deleted))
 
 
 def holds_no_index(db: Database) -> bool:

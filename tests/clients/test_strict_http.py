@@ -29,6 +29,7 @@ from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
 from pypioncouch.emulator import load_capture
 from pypioncouch.feeds import project_attachments
+from pypioncouch.simple_index import refresh_simple_index
 from tests.conftest import new_database, push_app, rewrite_url
 
 from .conftest import BIN, Index, couch_index, isolated_env, run, venv  # noqa: F401
@@ -52,6 +53,7 @@ def strict_db(couch_server: Any) -> Iterator[Database]:
             docs.append(doc)
     failed = [result for result in db.bulk_docs(docs) if not result.get("ok")]
     assert not failed, failed
+    refresh_simple_index(db)  # `simple/` as the importer leaves it (pypioncouch.simple_index)
     yield db
     db.request("DELETE", db.url, what="drop test database", ok=(200, 202, 404))
 
@@ -197,6 +199,10 @@ CASES = {
     # _list
     "list simple index html": Case(app("simple/"), "text/html", 200, check_simple_index_html),
     "list simple index json": Case(app("simple/"), SIMPLE_JSON, 200, check_simple_index_json),
+    "list simple index from projects html": Case(app("simple/index/from-projects/"), "text/html", 200,
+                                                 check_simple_index_html),
+    "list simple index from projects json": Case(app("simple/index/from-projects/"), SIMPLE_JSON, 200,
+                                                 check_simple_index_json),
     "list simple page json (pip's Accept)": Case(app(f"simple/{PROJECT}/"), PIP_ACCEPT, 200, check_simple_detail_json),
     "list simple page html": Case(app(f"simple/{PROJECT}/"), "text/html", 200, check_simple_detail_html),
     "list json api": Case(app(f"pypi/{PROJECT}/json"), None, 200, check_json_api),

@@ -9,11 +9,18 @@ from __future__ import annotations
 import pytest
 
 from pypioncouch.couch import Database
+from pypioncouch.simple_index import refresh_simple_index
 from served_data import (BROWSER_ACCEPT, PIP_ACCEPT, SIMPLE_HTML, SIMPLE_JSON, UV_ACCEPT,  # noqa: F401
                          captured_db, captures, get)
 
 HTML = "text/html"
-URLS = ["simple/", "simple/markupsafe/", "simple/requests/"]
+URLS = ["simple/", "simple/index/from-projects/", "simple/markupsafe/", "simple/requests/"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def rendered_index(captured_db: Database) -> None:
+    """`simple/` as the importer leaves it: rendered in pieces (pypioncouch.simple_index)."""
+    refresh_simple_index(captured_db)
 
 # (Accept header or None for none at all, query string, expected media type)
 TABLE = [
