@@ -59,6 +59,12 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function isName(v) { return isString(v) && /^[a-z0-9._-]+$/.test(v); }
   function isText(v) { return typeof v === 'string'; }
   function isFilename(v) { return isString(v) && v.indexOf('/') < 0; }
+  function isRendering(v) { return isObject(v) && isArray(v.pieces) && isText(v.text); }
+  // A piece's id: its head's, then the first 16 hex digits of its text's SHA-256 ([-<n>] for a repeat).
+  function ownPiece(d, infix) {
+    var prefix = d.project + infix;
+    return d._id.indexOf(prefix) === 0 && /^[0-9a-f]{16}(-[0-9]+)?$/.test(d._id.slice(prefix.length));
+  }
 
   // type -> required fields (field -> [check, what it must be]), the id it must have and its rule.
   var TYPES = {
@@ -92,11 +98,19 @@ function (newDoc, oldDoc, userCtx, secObj) {
     },
     json_api_piece: {
       fields: {project: [isName, 'a normalized name'], text: [isText, 'a string']},
-      id: function (d) {
-        var own = d._id.indexOf(d.project + '//json/') === 0 && /^[0-9a-f]{16}(-[0-9]+)?$/.test(d._id.slice(d.project.length + 7));
-        return own ? d._id : null;
-      },
+      id: function (d) { return ownPiece(d, '//json/') ? d._id : null; },
       idRule: 'project//json/<first 16 hex digits of the text\'s SHA-256>[-<n>]'
+    },
+    simple_page: {
+      fields: {project: [isName, 'a normalized name'], json: [isRendering, 'a rendering ({pieces, text})'],
+               html: [isRendering, 'a rendering ({pieces, text})']},
+      id: function (d) { return d.project + '//simple'; },
+      idRule: 'project//simple'
+    },
+    simple_piece: {
+      fields: {project: [isName, 'a normalized name'], text: [isText, 'a string']},
+      id: function (d) { return ownPiece(d, '//simple/') ? d._id : null; },
+      idRule: 'project//simple/<first 16 hex digits of the text\'s SHA-256>[-<n>]'
     },
     state: {fields: {}, id: function () { return 'pypioncouch:state'; }, idRule: 'fixed'},
     simple_index: {
@@ -131,7 +145,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function checkShape() {
     var spec = TYPES[newDoc.type], field, check, expected;
     if (!spec) {
-      refuse('"type" must be one of project, release, release_files, json_api, json_api_piece, distribution, state, tally, import_error');
+      refuse('"type" must be one of project, release, release_files, json_api, json_api_piece, simple_page, simple_piece, distribution, state, tally, import_error');
     }
     for (field in spec.fields) {
       if (spec.fields.hasOwnProperty(field)) {

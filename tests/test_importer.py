@@ -110,9 +110,9 @@ def test_unchanged_documents_keep_their_revision(db: Database, start_emulator) -
     after = revisions(db)
     pid = name.lower().replace("_", "-").replace(".", "-")
     changed = {doc_id for doc_id in before if before[doc_id] != after.get(doc_id)}
-    # the project document (new version, serial), its stored JSON API answer (json_api.py) and the
-    # state changed; no other document did
-    assert changed == {pid, f"{pid}//json", STATE_ID}
+    # the project document (new version, serial), its stored JSON API answer (json_api.py) and
+    # Simple page (simple_pages.py) and the state changed; no other document did
+    assert changed == {pid, f"{pid}//json", f"{pid}//simple", STATE_ID}
     assert f"{pid}/50.0" in after
 
 

@@ -166,28 +166,39 @@ function withCors(headers) {
  * bodiless 304 carrying the same headers (but the length) when a GET or HEAD
  * names that ETag in If-None-Match. `validator`: see etag(); with one, `resp.body`
  * may be a function, called only when a body is sent, so a 304 skips rendering.
- * (Today's lists render first and pass no validator: docs/benchmarks.md has the
- * cost, docs/couchdb-vs-pouchdb.md "Caching" what would spare it.)
  * The 304 keeps the Content-Type: without one CouchDB adds `application/json`,
  * and a cache that refreshes its stored headers from a 304 (pip's does) would
  * then hand pip a Simple page under a type pip refuses.
  */
 exports.conditional = function (req, resp, validator) {
-  var headers = withCors(resp.headers), method = String(req.method || 'GET').toUpperCase(), etag, key, kept;
-  var lazy = typeof resp.body === 'function' && validator !== undefined && validator !== null;
+  var headers = withCors(resp.headers), lazy = typeof resp.body === 'function' && validator !== undefined && validator !== null;
+  var unchanged, etag;
   function body() { return lazy ? resp.body() : resp.body; }
   if (resp.code !== 200) {
     return {code: resp.code, headers: headers, body: body()};
   }
+  unchanged = exports.notModified(req, resp, validator);
+  if (unchanged !== null) { return unchanged; }
   etag = exports.etag(lazy ? {code: resp.code, headers: resp.headers, body: ''} : resp, validator);
-  if (etag === null) {  // too long to hash (MAX_HASHED)
-    return {code: 200, headers: headers, body: body()};
+  if (etag !== null) { headers.ETag = etag; }  // null: too long to hash (MAX_HASHED)
+  return {code: 200, headers: headers, body: body()};
+};
+
+/*
+ * The bodiless 304 for a 200 `resp` whose ETag (from `validator`, else its body) a GET or
+ * HEAD names in If-None-Match; null otherwise. For a list that would rather know before
+ * it reads what the body needs (lib/simple_stored.js); conditional() asks it too.
+ */
+exports.notModified = function (req, resp, validator) {
+  var method = String(req.method || 'GET').toUpperCase(), etag, headers, key, kept = {};
+  if (resp.code !== 200 || (method !== 'GET' && method !== 'HEAD') || !headerValue(req.headers, 'If-None-Match')) {
+    return null;
   }
+  etag = exports.etag(typeof resp.body === 'function' && validator !== undefined && validator !== null
+                      ? {code: resp.code, headers: resp.headers, body: ''} : resp, validator);
+  if (etag === null || !exports.matches(req, etag)) { return null; }
+  headers = withCors(resp.headers);
   headers.ETag = etag;
-  if ((method !== 'GET' && method !== 'HEAD') || !exports.matches(req, etag)) {
-    return {code: 200, headers: headers, body: body()};
-  }
-  kept = {};
   for (key in headers) {
     if (headers.hasOwnProperty(key) && !/^content-length$/i.test(key)) { kept[key] = headers[key]; }
   }

@@ -39,6 +39,7 @@ exports.redirectToNormalized = function (req, name, after) {
 };
 
 exports.response = response;
+exports.formatQuery = formatQuery;
 
 exports.notFoundJson = function () {
   return response(404, 'application/json', JSON.stringify({message: 'Not Found'}));

@@ -15,15 +15,15 @@ exports.OFFERS = [
   {name: 'json', type: JSON_TYPE}
 ];
 
-/*
- * page: a lib/simple_page object; html: the function rendering it as HTML.
- * JSON goes out without a charset parameter, as PyPI sends it; HTML says utf-8.
- */
+// JSON goes out without a charset parameter, as PyPI sends it; HTML says utf-8.
+exports.contentType = function (offer) {
+  return offer.type === JSON_TYPE ? JSON_TYPE : offer.type + '; charset=utf-8';
+};
+
+// page: a lib/simple_page object; html: the function rendering it as HTML.
 exports.respond = function (req, page, html, extraHeaders) {
   var offer = negotiate.choose(req, exports.OFFERS);
   if (offer === null) { return responses.notAcceptable(exports.OFFERS); }
-  if (offer.type === JSON_TYPE) {
-    return responses.response(200, JSON_TYPE, render.json(page), extraHeaders);
-  }
-  return responses.response(200, offer.type + '; charset=utf-8', html(page), extraHeaders);
+  return responses.response(200, exports.contentType(offer),
+                            offer.type === JSON_TYPE ? render.json(page) : html(page), extraHeaders);
 };

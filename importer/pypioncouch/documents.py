@@ -28,6 +28,7 @@ from typing import Any, Callable, Optional
 
 from . import textclean
 from .json_api import answer_documents
+from .simple_pages import page_documents
 from .names import NormalizedName, normalize
 from .pypi_types import (FileInfo, ProjectInfo, ProjectPayload, SimpleDetail, SimpleFile, entry_core_metadata,
                          project_status)
@@ -117,8 +118,9 @@ class ProjectDocuments:
 
     name: NormalizedName
     project: Document
-    # Every document under ``<name>/``: releases, their spill-over files, then the JSON API
-    # answer's pieces and head (json_api.py), the head last. The importer writes, compares
+    # Every document under ``<name>/``: releases, their spill-over files, then the stored
+    # Simple page's and JSON API answer's pieces and heads (simple_pages.py, json_api.py), each
+    # head after its pieces. The importer writes, compares
     # and deletes this list against the database's ``<name>/`` range.
     releases: list[Document] = field(default_factory=list)
     keep_releases: bool = False  # the stored documents under <name>/ stand as they are (quarantine)
@@ -180,7 +182,8 @@ def build_project_documents(
         project["info_from_simple"] = True
     if refused:
         project["refused_files"] = refused
-    return ProjectDocuments(name=name, project=project, releases=release_docs + answer_documents(project, release_docs))
+    answers = page_documents(project, release_docs) + answer_documents(project, release_docs)
+    return ProjectDocuments(name=name, project=project, releases=release_docs + answers)
 
 
 def _page_files(page: SimpleDetail, refused: list[RefusedFile]) -> dict[str, SimpleFile]:

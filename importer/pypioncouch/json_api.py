@@ -39,18 +39,16 @@ compact separators, non-ASCII characters as they are, keys in stored order.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, Iterable
+
+from .answer_pieces import PIECE_CHARS, group, piece_documents
 
 __all__ = ["answer_documents", "answer_text", "head_id", "PIECE_CHARS", "SCHEMA_VERSION"]
 
 Document = dict[str, Any]
 
 SCHEMA_VERSION = 1
-# Characters a piece holds: ~1.2 MB of document with JSON's escapes, far below CouchDB's
-# 8 MB max_document_size even if every character needed a \u escape.
-PIECE_CHARS = 1_000_000
 
 
 def head_id(name: str) -> str:
@@ -93,40 +91,13 @@ def answer_text(project: Document, release_docs: Iterable[Document]) -> str:
     return "".join(_fragments(project, release_docs))
 
 
-def _group(fragments: list[str], limit: int) -> list[str]:
-    """Consecutive fragments joined into strings of at most ``limit`` characters, the info
-    fragment apart (when there is more than one string); longer fragments are cut."""
-    if sum(len(f) for f in fragments) <= limit:
-        return ["".join(fragments)]
-    groups: list[str] = []
-    current = ""
-    for index, fragment in enumerate(fragments):
-        if current and (index == 1 or len(current) + len(fragment) > limit):
-            groups.append(current)
-            current = ""
-        while len(fragment) > limit:
-            groups.append(fragment[:limit])
-            fragment = fragment[limit:]
-        current += fragment
-    groups.append(current)
-    return groups
-
-
 def answer_documents(project: Document, release_docs: Iterable[Document], *,
                      limit: int | None = None) -> list[Document]:
     """The pieces, then the head, for a project document and its release documents
     (pieces of at most ``limit`` characters, default ``PIECE_CHARS``)."""
     name = project["_id"]
-    *pieces, last = _group(_fragments(project, release_docs), limit or PIECE_CHARS)
-    piece_docs: list[Document] = []
-    seen: dict[str, int] = {}
-    for text in pieces:
-        piece_id = f"{head_id(name)}/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
-        seen[piece_id] = seen.get(piece_id, 0) + 1
-        if seen[piece_id] > 1:  # equal texts in one answer (a long run of equal files): ids stay apart
-            piece_id += f"-{seen[piece_id]}"
-        piece_docs.append({"_id": piece_id, "type": "json_api_piece", "schema": SCHEMA_VERSION,
-                           "project": name, "text": text})
+    *pieces, last = group(_fragments(project, release_docs), limit or PIECE_CHARS, first_apart=True)
+    piece_docs = piece_documents(head_id(name), "json_api_piece", name, pieces, schema=SCHEMA_VERSION)
     head = {"_id": head_id(name), "type": "json_api", "schema": SCHEMA_VERSION, "project": name,
             "last_serial": project.get("last_serial"), "pieces": [doc["_id"] for doc in piece_docs],
             "text": last}

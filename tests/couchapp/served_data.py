@@ -13,8 +13,10 @@ import pytest
 import requests
 
 from pypioncouch.couch import Database
-from pypioncouch.emulator import CAPTURED_PROJECTS, load_capture
+from pypioncouch.emulator import CAPTURED_PROJECTS, hostile_dataset, load_capture
+from pypioncouch.emulator.payloads import UrlPolicy, json_api_project
 from pypioncouch.documents import build_project_documents
+from pypioncouch.names import normalize
 from pypioncouch.upstream.http import Response
 from pypioncouch.upstream.simple_page import parse_detail
 from tests.conftest import new_database, push_app, rewrite_url, write_payloads
@@ -68,3 +70,41 @@ def get(db: Database, path: str, accept: str | None = None, **kwargs: Any) -> re
     """GET under `_rewrite/`, redirects not followed; `accept=None` sends no Accept header at all."""
     headers = {"Accept": accept}  # requests drops a header whose value is None
     return requests.get(rewrite_url(db, path), headers=headers, allow_redirects=False, timeout=120, **kwargs)
+
+
+HOSTILE_NAMES = [normalize(name) for name in ("Zope2", "foo.bar_baz", "legacy-versions", "huge-description",
+                                               "injection", "surrogates", "many-files", "no-files", "all-none")]
+
+
+def file_object(name: str, version: str) -> dict[str, Any]:
+    return {"filename": f"{name}-{version}.tar.gz", "url": f"https://files.example/{name}-{version}.tar.gz",
+            "digests": {"sha256": "ab" * 32}, "requires_python": None, "size": 1,
+            "upload_time_iso_8601": "2024-01-01T00:00:00.000000Z", "yanked": False, "yanked_reason": None}
+
+
+def small_payload(name: str, versions: list[str], serial: int = 7) -> dict[str, Any]:
+    releases = {version: [file_object(name, version)] for version in versions}
+    info = {"name": name, "version": versions[-1], "summary": f"the project {name}", "description": "",
+            "project_url": f"https://pypi.org/project/{name}/", "requires_python": None}
+    return {"info": info, "last_serial": serial, "releases": releases, "urls": releases[versions[-1]],
+            "vulnerabilities": [], "ownership": {}}
+
+
+def write(db: Database, docs: list[dict[str, Any]]) -> None:
+    for start in range(0, len(docs), 200):
+        results = db.bulk_docs(docs[start:start + 200])
+        assert all(r.get("ok") for r in results), [r for r in results if not r.get("ok")]
+
+
+@pytest.fixture(scope="module")
+def odd_db(couch_server: Any) -> Iterator[Database]:
+    """Hostile projects (many files: several pieces; lone surrogates, injections, legacy versions),
+    versions whose keys JavaScript orders first (`"10"`), and two names that parse to one number."""
+    db = push_app(new_database(couch_server.url, prefix="served"))
+    hostile = hostile_dataset(many_files=6_000, description_bytes=1_500_000)
+    payloads = [json_api_project(hostile.get(name), UrlPolicy("https://files.example")) for name in HOSTILE_NAMES]
+    payloads += [small_payload("numbers", ["0.9", "1", "1.5", "2", "10"]),
+                 small_payload("100", ["1.0"], serial=100), small_payload("1e2", ["2.0"], serial=1002)]
+    write(db, [doc for payload in payloads if payload for doc in build_project_documents(payload).all()])
+    yield db
+    drop(db)
