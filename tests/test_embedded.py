@@ -2,8 +2,9 @@
 
 These tests start an :class:`EmbeddedServer` of their own whatever ``PYPIONCOUCH_SERVER``
 says: it is what they test. The server runs with the preload ``embedded_http.js``, which
-keeps a response from carrying both ``Content-Length`` and ``Transfer-Encoding``; everything
-else must be as without it: the Node flag that keeps the server alive when a design function
+keeps a response from carrying both ``Content-Length`` and ``Transfer-Encoding`` and keeps
+request header names lower-case when express-pouchdb's ``_rewrite`` replaces them (so a
+rewritten request gets express's 304); everything else must be as without it: the Node flag that keeps the server alive when a design function
 fails, the command-line options, where data, config and logs go.
 """
 
@@ -154,3 +155,49 @@ def test_preload_keeps_content_length_whichever_way_headers_are_given(tmp_path: 
         assert results[path] == {"status": 200, "message": "Fine" if path == "/reason-object" else "OK",
                                  "body": "abc", "te": None, "cl": "3"}, path
     assert results["/chunked-only"] == {"status": 200, "message": "OK", "body": "abc", "te": "chunked", "cl": None}
+
+
+HEADER_NAMES_CHECK = r"""
+const http = require('http');
+const server = http.createServer((req, res) => {
+  const parsed = Object.keys(req.headers).sort();
+  // What express-pouchdb's rewrite does: the headers of the CouchDB request object it built.
+  req.headers = {'If-None-Match': '"a"', 'Accept-Encoding': 'gzip', 'x-couchdb-requested-path': '/t/x', Host: 'h'};
+  res.end(JSON.stringify({parsed, assigned: req.headers, raw: req.rawHeaders.length > 0}));
+});
+server.listen(0, '127.0.0.1', () => {
+  http.get({host: '127.0.0.1', port: server.address().port, path: '/', headers: {'IF-None-MATCH': '"b"'}}, (res) => {
+    let body = '';
+    res.on('data', (d) => { body += d; });
+    res.on('end', () => { console.log(body); server.close(); });
+  });
+});
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+def test_preload_keeps_request_header_names_lower_case_when_they_are_replaced(tmp_path: Path) -> None:
+    """Express reads ``if-none-match``, ``accept-encoding``: after express-pouchdb's rewrite assigned
+    CouchDB-cased names (``If-None-Match``) it found none, so nothing under _rewrite got express's 304."""
+    script = tmp_path / "names.js"
+    script.write_text(HEADER_NAMES_CHECK)
+    result = subprocess.run(["node", "--require", str(HTTP_PRELOAD), str(script)], capture_output=True, text=True,
+                            timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert "if-none-match" in seen["parsed"] and seen["raw"]
+    assert seen["assigned"] == {"if-none-match": '"a"', "accept-encoding": "gzip",
+                                "x-couchdb-requested-path": "/t/x", "host": "h"}
+
+
+def test_rewritten_attachment_answers_304(embedded: EmbeddedServer) -> None:
+    """The whole chain on the embedded server: a design document attachment reached under _rewrite."""
+    rev = requests.get(f"{embedded.url}/t/_design/t", timeout=30).json()["_rev"]
+    doc = {**LIST_DDOC, "_rev": rev, "rewrites": [{"from": "/static/*", "to": "*"}],
+           "_attachments": {"a.css": {"content_type": "text/css", "data": "Ym9keSB7fQ=="}}}
+    assert requests.put(f"{embedded.url}/t/_design/t", json=doc, timeout=30).status_code == 201
+    url = f"{embedded.url}/t/_design/t/_rewrite/static/a.css"
+    first = requests.get(url, timeout=30)
+    assert (first.status_code, first.content) == (200, b"body {}") and first.headers["ETag"]
+    cached = requests.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=30)
+    assert (cached.status_code, cached.content, cached.headers["ETag"]) == (304, b"", first.headers["ETag"])

@@ -5,10 +5,13 @@ is the npm package pinned in ``package.json``, run by the machine's Node.js on
 a loopback port, with its data, config and log files under one folder.
 
 The package is run unchanged, as its own main module; ``embedded_http.js`` (package
-data next to this file) is preloaded with ``node --require`` and corrects one thing
-in every response: PouchDB Server sends list responses with both ``Content-Length``
-and ``Transfer-Encoding: chunked``, which strict HTTP clients (aiohttp, so
-bandersnatch) refuse and pip warns about; the preload keeps ``Content-Length`` only.
+data next to this file) is preloaded with ``node --require`` and corrects two things.
+PouchDB Server sends list responses with both ``Content-Length`` and
+``Transfer-Encoding: chunked``, which strict HTTP clients (aiohttp, so bandersnatch)
+refuse and pip warns about; the preload keeps ``Content-Length`` only. And its
+``_rewrite`` hands express the rewritten request's headers with CouchDB-cased names
+(``If-None-Match``), so express's conditional GET never answered 304 there (nor did
+it gzip); the preload keeps request header names lower-case, as Node parses them.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import requests
 __all__ = ["EmbeddedServer", "EmbeddedServerError", "free_port", "REPO_ROOT"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Preloaded into PouchDB Server: never both Content-Length and Transfer-Encoding in a response.
+# Preloaded into PouchDB Server: never both Content-Length and Transfer-Encoding in a response,
+# and lower-case request header names after a _rewrite (so express answers 304 there).
 HTTP_PRELOAD = Path(__file__).resolve().with_name("embedded_http.js")
 
 
