@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
+
 import requests
 
 from pypioncouch import NotInitialized, XmlRpcImporter, import_all, update
@@ -10,6 +13,7 @@ from pypioncouch.documents import build_project_documents
 from pypioncouch.names import normalize
 from pypioncouch.emulator import generate_dataset, installable_project
 from pypioncouch.state import STATE_ID
+from pypioncouch.sync import ProjectSync
 
 from .conftest import content_differences, database_content, revisions
 
@@ -228,3 +232,70 @@ def test_the_render_process_is_forked_before_the_progress_bar_starts_its_thread(
     emu = start_emulator(generate_dataset(projects=60, seed=9))
     importer(db, emu).import_all()
     assert events == ["fork", "progress"]
+
+
+class _RealProjectsOnly:
+    def allows(self, name: str) -> bool:
+        return not name.startswith("listed-only-")
+
+
+def test_a_full_import_holds_the_listing_compact(db: Database, start_emulator, monkeypatch) -> None:
+    """The whole index's listing is read, and held while the import runs, as a ProjectList of what
+    the filters allow, not as dicts of every listed name (PyPI: 900,000 of them, some 140 bytes
+    each in a dict, and the importer held three: the answer, the listing, the to-do list)."""
+    dataset = generate_dataset(projects=3, seed=12)
+    extra = {f"listed-only-{i:05x}": 1 for i in range(100_000)}
+    listed = dataset.packages_with_serial
+    monkeypatch.setattr(dataset, "packages_with_serial", lambda: {**listed(), **extra})
+    emu = start_emulator(dataset)
+    held: list[int] = []
+    real_run = ProjectSync.run
+
+    def run(self, todo, **options):
+        gc.collect()
+        held.append(tracemalloc.get_traced_memory()[0])
+        return real_run(self, todo, **options)
+
+    monkeypatch.setattr(ProjectSync, "run", run)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        report = importer(db, emu, filters=[_RealProjectsOnly()], protocol="xmlrpc").import_all()
+    finally:
+        tracemalloc.stop()
+    assert report.failed == {} and report.fetched == 3
+    assert held[0] - before < 2_000_000, held[0] - before  # 100,000 names held as dicts: 14 MB and more
+
+
+def test_an_update_from_a_simple_index_holds_its_listing_compact(db: Database, start_emulator, monkeypatch) -> None:
+    """An update from an index with no journal reads the whole listing and checks the database's
+    projects against it: the listing is held as a ProjectList while the run goes on (not a dict of
+    every name), and the names it lists that the database does not hold are left alone."""
+    from pypioncouch.emulator import server as emulator_server
+    dataset = generate_dataset(projects=3, seed=13)
+    emu = start_emulator(dataset)
+    importer(db, emu, protocol="json").import_all()
+    extra = [{"name": f"listed-only-{i:05x}", "_last-serial": 1} for i in range(100_000)]
+    index = emulator_server.simple_index
+    monkeypatch.setattr(emulator_server, "simple_index",
+                        lambda dataset, flavour: dict(index(dataset, flavour), projects=index(dataset, flavour)["projects"] + extra))
+    held: list[int] = []
+    real_run = ProjectSync.run
+
+    def run(self, todo, **options):
+        gc.collect()
+        held.append(tracemalloc.get_traced_memory()[0])
+        return real_run(self, todo, **options)
+
+    monkeypatch.setattr(ProjectSync, "run", run)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        report = importer(db, emu, protocol="json").update()
+    finally:
+        tracemalloc.stop()
+    assert report.failed == {} and report.fetched == 0 and report.removed_projects == []
+    assert all(db.get(project.normalized) for project in dataset)
+    assert held[0] - before < 6_000_000, held[0] - before  # as a dict: 11 MB and more

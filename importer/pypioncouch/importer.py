@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .couch import Database, DatabaseURL, parse_database_url
 from .feeds import project_attachments
 from .filters import AllowList, ProjectFilter, allows, load_plugin_filters
 from .names import InvalidProjectName, normalize
 from .progress import Progress
+from .projectlist import NameSet, ProjectList
 from .render import BatchRenderer, InlineRenderer, RenderPool
 from .state import ImportState, StateStore
 from .sync import AttachmentMaker, FileStore, ProjectSync, SyncReport
@@ -98,16 +100,20 @@ class XmlRpcImporter:
 
     def import_all(self) -> SyncReport:
         """Import every (allowed) project, then remove those the upstream no longer has."""
-        listing: dict[str, int] | None = None
-        if self.requested is not None:
+        listed = self.requested is None
+        if not listed:
             serial = self.upstream.last_serial(listing=False)  # the journal's, when there is one
-            todo = self._allowed({name: 0 for name in self.requested})
+            todo: Mapping[str, int] = self._allowed({name: 0 for name in self.requested or ()})
         else:
+            # The whole index: its listing is held while the import runs, as a ProjectList (a few
+            # dozen bytes a project, not a dict's 140), and only what the filters allow of it.
             answer = self.upstream.all_projects()
-            listing = {name: s or 0 for name, s in answer.projects.items()}
             serial = answer.serial
+            listing = ProjectList.from_mapping(answer.projects)
+            del answer
             todo = self._allowed(listing)
-        prefetched = self._probe(todo, listed=listing is not None)
+            del listing
+        prefetched = self._probe(todo, listed=listed)
         self.db.create()
         state = self.state.load()
         fresh = holds_no_index(self.db)
@@ -115,9 +121,9 @@ class XmlRpcImporter:
         # The render process is forked first, while this process has no other thread (tqdm starts one).
         with self._renderer(len(todo)) as renderer, Progress("import", total=len(todo), enabled=self.progress) as bar:
             report = self._sync(state, bar.advance, renderer, fresh=fresh).run(
-                todo, skip_current=listing is not None, prefetched=prefetched)
-            if listing is not None and not fresh:
-                self._check_missing(listing, state, report)
+                todo, skip_current=listed, prefetched=prefetched)
+            if listed and not fresh:  # what the filters leave out the sweep leaves alone too
+                self._check_missing(todo, state, report)
         self._finish(state, serial if serial is not None else max(report.newest_serial, state.last_serial or 0), report)
         return report
 
@@ -136,9 +142,18 @@ class XmlRpcImporter:
                 todo.update({name: 0 for name in self._not_stored(self.requested) if name not in todo})
         else:
             changes = self.upstream.changes_since(since)
+            if changes.complete_listing is not None:  # a Simple index: the whole listing, held compact
+                changes.complete_listing = ProjectList.from_mapping(changes.complete_listing)
+                if not changes.serials_known:  # names only: every listed project is to be asked
+                    changes.projects = changes.complete_listing
             todo = self._allowed(changes.projects)
-        for name, error in self.state.pending_errors().items():
-            todo.setdefault(error.get("name") or name, int(error.get("serial") or 0))
+        pending = {error.get("name") or name: int(error.get("serial") or 0)
+                   for name, error in self.state.pending_errors().items()}
+        if isinstance(todo, ProjectList):
+            todo = todo.merged(pending)
+        else:
+            for name, serial in pending.items():
+                todo.setdefault(name, serial)
         journal = changes is not None and changes.complete_listing is None
         target = changes.last_serial if changes is not None else since
         if not todo and journal and target == since:
@@ -154,7 +169,7 @@ class XmlRpcImporter:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _probe(self, todo: dict[str, int], *, listed: bool) -> dict[str, Any]:
+    def _probe(self, todo: Mapping[str, int], *, listed: bool) -> dict[str, Any]:
         """The upstream's answers for the first projects, asked before anything is written.
 
         Without a listing nothing has shown yet that the upstream is an index: any error
@@ -163,7 +178,10 @@ class XmlRpcImporter:
         project the index's pages do not know is possible (removed since); every probed one
         unknown is not: the index is refused.
         """
-        names = sorted(todo, key=str.lower)[:PROBES if listed else None]
+        if isinstance(todo, ProjectList):  # sorted already
+            names = list(islice(todo, PROBES if listed else None))
+        else:
+            names = sorted(todo, key=str.lower)[:PROBES if listed else None]
         answers: dict[str, Any] = {}
         for name in names:
             try:
@@ -202,7 +220,11 @@ class XmlRpcImporter:
         with RenderPool(self.render_processes) as pool:
             yield pool
 
-    def _allowed(self, projects: dict[str, int]) -> dict[str, int]:
+    def _allowed(self, projects: Mapping[str, int]) -> Any:
+        """The projects the filters allow (with a usable name): a ``ProjectList`` of a ``ProjectList``
+        (the same one when all are), else a ``dict``."""
+        if isinstance(projects, ProjectList):
+            return projects.keeping(self._allows)
         allowed = {}
         for name, serial in projects.items():
             try:
@@ -211,6 +233,13 @@ class XmlRpcImporter:
             except InvalidProjectName:
                 log.warning("skipping unusable project name %r", name)
         return allowed
+
+    def _allows(self, name: str) -> bool:
+        try:
+            return allows(self.filters, normalize(name))
+        except InvalidProjectName:
+            log.warning("skipping unusable project name %r", name)
+            return False
 
     def _not_stored(self, names: list[str]) -> list[str]:
         """The named projects the database has no document for (added to the allowlist since)."""
@@ -223,17 +252,14 @@ class XmlRpcImporter:
         stored = self.db.fetch(list(ids)) if ids else {}
         return [name for pid, name in ids.items() if pid not in stored]
 
-    def _check_missing(self, listing: dict[str, int], state: ImportState, report: SyncReport) -> None:
+    def _check_missing(self, listing: Mapping[str, int], state: ImportState, report: SyncReport) -> None:
         """Projects the database holds and the listing no longer names are asked for one by one:
         deleted when the index no longer knows them, kept when it does (a quarantined project is
-        left out of PyPI's index and its JSON API, but its page still answers)."""
-        listed = set()
-        for name in listing:
-            try:
-                listed.add(normalize(name))
-            except InvalidProjectName:
-                continue
+        left out of PyPI's index and its JSON API, but its page still answers). The listing's
+        normalized names are held as a ``NameSet`` and the database's ids read a page at a time."""
+        listed = NameSet(_normalized(listing))
         missing = [pid for pid in _project_ids(self.db) if pid not in listed and allows(self.filters, pid)]
+        del listed
         if missing:
             ProjectSync(self.db, self.upstream, workers=min(self.workers, 4), resume=True,
                         attachments=self.attachments, files=self.files).run({pid: 0 for pid in missing}, report=report)
@@ -255,10 +281,18 @@ def holds_no_index(db: Database) -> bool:
     return len(rows) < 5 and all(row["id"].startswith("_design/") for row in rows)
 
 
-def _project_ids(db: Database) -> list[str]:
+def _project_ids(db: Database) -> Iterator[str]:
     """Ids of every project document: ids with no ``/`` that are not ``pypioncouch:`` or design docs."""
-    return [row["id"] for row in db.iter_all_docs(batch=5000)
-            if "/" not in row["id"] and ":" not in row["id"] and not row["id"].startswith("_")]
+    return (row["id"] for row in db.iter_all_docs(batch=5000)
+            if "/" not in row["id"] and ":" not in row["id"] and not row["id"].startswith("_"))
+
+
+def _normalized(names: Iterable[str]) -> Iterator[str]:
+    for name in names:
+        try:
+            yield normalize(name)
+        except InvalidProjectName:
+            continue
 
 
 def _file_store(db: Database, upstream: Upstream, projects: Iterable[str]) -> FileStore:

@@ -22,13 +22,14 @@ import hashlib
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 from . import jsoncodec
 from .couch import BULK_ENVELOPE, Database
 from .documents import (Document, ProjectDocuments, build_project_documents, description_of, payload_from_page,
                         quarantined_project, set_description_html)
 from .names import InvalidProjectName, normalize
+from .projectlist import ProjectList
 from .pypi_types import ProjectInfo, ProjectPayload, entry_core_metadata
 from .render import BatchRenderer, InlineRenderer, render_all
 from .state import error_document, error_id
@@ -153,16 +154,16 @@ class ProjectSync:
         self.renderer = renderer or InlineRenderer()
         self.fresh = fresh  # the database held no index when the run began: nothing to look up
 
-    def run(self, todo: dict[str, int], *, skip_current: bool = False, report: SyncReport | None = None,
+    def run(self, todo: Mapping[str, int], *, skip_current: bool = False, report: SyncReport | None = None,
             prefetched: dict[str, Any] | None = None) -> SyncReport:
-        """``todo``: display name -> the serial its data must have at least. ``prefetched``: what
+        """``todo``: display name -> the serial its data must have at least (a ``dict``, or for a
+        whole index's listing a ``ProjectList``, read a batch at a time). ``prefetched``: what
         the upstream already answered for some of them (the importer's first question)."""
         report = report or SyncReport()
-        names = sorted(todo, key=lambda n: n.lower())
         known = prefetched or {}
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
-            batches = (self._start(pool, names, todo, skip_current, report, known)
-                       for names in _chunks(names, self.batch_size))
+            batches = (self._start(pool, list(chunk), chunk, skip_current, report, known)
+                       for chunk in _todo_chunks(todo, self.batch_size))
             current = next(batches, None)
             marks = _Marks()
             while current is not None:
@@ -440,6 +441,15 @@ def _attachment_digests(doc: Document) -> dict[str, str]:
 
 def _deletion(doc: Document) -> Document:
     return {"_id": doc["_id"], "_rev": doc["_rev"], "_deleted": True}
+
+
+def _todo_chunks(todo: Mapping[str, int], size: int) -> Iterator[dict[str, int]]:
+    """The to-do list in order (case-insensitive), ``size`` projects at a time."""
+    if isinstance(todo, ProjectList):
+        yield from todo.chunk_items(size)
+        return
+    for names in _chunks(sorted(todo, key=str.lower), size):
+        yield {name: todo[name] for name in names}
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -210,18 +210,80 @@ def parse_index(response: Response, root: str) -> Listing:
 
 def _index_from_json(response: Response) -> Listing:
     try:
-        body = json.loads(response.content)
+        body, projects = _read_json_index(response.content)
     except ValueError:
         raise UpstreamError(f"{response.url}: the answer is not JSON") from None
-    if not isinstance(body, dict) or not isinstance(body.get("projects"), list):
+    if not isinstance(body, dict) or projects is None:
         raise NotAnIndex(f"{response.url}: JSON that is not a PEP 691 index (no 'projects' list)")
-    projects: dict[str, int | None] = {}
-    for entry in body["projects"]:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            projects[entry["name"]] = serial_value(entry.get("_last-serial"))
     meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
     serial = serial_value(meta.get("_last-serial"))
     return Listing(projects, serial if serial is not None else header_serial(response), "json")
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _read_json_index(content: bytes) -> tuple[Any, dict[str, int | None] | None]:
+    """A PEP 691 index body: its top-level object without ``projects``, and the projects' names and
+    serials (None when ``projects`` is no list). PyPI's index names 900,000 projects: decoded whole,
+    its entries make as many dicts (some 250 MB); here each entry is decoded, read and dropped in
+    turn. Any other body is decoded whole (``ValueError`` when it is not JSON)."""
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    at = _WHITESPACE.match(text, 0).end()
+    if not text.startswith("{", at):
+        return json.loads(text), None
+    body: dict[str, Any] = {}
+    projects: dict[str, int | None] | None = None
+    at = _WHITESPACE.match(text, at + 1).end()
+    if text.startswith("}", at):
+        return _trailing(text, at + 1, body), None
+    while True:
+        if not text.startswith('"', at):
+            raise ValueError("a key was expected")
+        key, at = json.decoder.scanstring(text, at + 1)
+        at = _WHITESPACE.match(text, at).end()
+        if not text.startswith(":", at):
+            raise ValueError("':' was expected")
+        at = _WHITESPACE.match(text, at + 1).end()
+        if key == "projects" and text.startswith("[", at):
+            projects, at = _read_projects(text, at + 1)
+            body.pop(key, None)
+        else:
+            body[key], at = _DECODER.raw_decode(text, at)
+            if key == "projects":
+                projects = None
+        at = _WHITESPACE.match(text, at).end()
+        if text.startswith(",", at):
+            at = _WHITESPACE.match(text, at + 1).end()
+            continue
+        if text.startswith("}", at):
+            return _trailing(text, at + 1, body), projects
+        raise ValueError("',' or '}' was expected")
+
+
+def _read_projects(text: str, at: int) -> tuple[dict[str, int | None], int]:
+    projects: dict[str, int | None] = {}
+    at = _WHITESPACE.match(text, at).end()
+    if text.startswith("]", at):
+        return projects, at + 1
+    while True:
+        entry, at = _DECODER.raw_decode(text, at)
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            projects[entry["name"]] = serial_value(entry.get("_last-serial"))
+        at = _WHITESPACE.match(text, at).end()
+        if text.startswith(",", at):
+            at = _WHITESPACE.match(text, at + 1).end()
+            continue
+        if text.startswith("]", at):
+            return projects, at + 1
+        raise ValueError("',' or ']' was expected")
+
+
+def _trailing(text: str, at: int, body: Any) -> Any:
+    if _WHITESPACE.match(text, at).end() != len(text):
+        raise ValueError("extra data after the JSON value")
+    return body
 
 
 def _index_from_html(response: Response, root: str) -> Listing:

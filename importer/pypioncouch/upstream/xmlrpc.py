@@ -39,11 +39,14 @@ class XmlRpcIndex:
         listing = self.call("list_packages_with_serial")
         if not isinstance(listing, dict):
             raise UpstreamError("XML-RPC list_packages_with_serial: not a mapping")
-        return {str(name): int(serial) for name, serial in listing.items()}
+        # PyPI's 900,000 names: the answer's own dict, checked, not a copy of it (another 40 MB).
+        if not all(type(name) is str and type(serial) is int for name, serial in listing.items()):
+            return {str(name): int(serial) for name, serial in listing.items()}
+        return listing
 
     def listing(self) -> Listing:
         serial = self.last_serial()  # first: nothing can fall between it and the listing
-        return Listing(dict(self.all_projects()), serial, "xml-rpc")
+        return Listing(self.all_projects(), serial, "xml-rpc")
 
     def changes_since(self, serial: int) -> ChangeSet:
         """Every journal row after ``serial``.
