@@ -68,10 +68,12 @@ def median_ms(fetch: Callable[[], Any], repeats: int, cpu: dict[str, float] | No
     return statistics.median(times) * 1000
 
 
-def _getter(session: requests.Session, url: str, accept: str = "*/*", **params: Any) -> Callable[[], bytes]:
+def _getter(session: requests.Session, url: str, accept: str = "*/*", expect: int = 200,
+            headers: dict[str, str] | None = None, **params: Any) -> Callable[[], bytes]:
     def fetch() -> bytes:
-        response = session.get(url, headers={"Accept": accept}, params=params, timeout=600, allow_redirects=False)
-        if response.status_code != 200:
+        response = session.get(url, headers={"Accept": accept, **(headers or {})}, params=params, timeout=600,
+                               allow_redirects=False)
+        if response.status_code != expect:
             raise RuntimeError(f"{url}: HTTP {response.status_code}")
         return response.content
     return fetch
@@ -129,6 +131,11 @@ def measure(server: AnyServer, workdir: Path) -> list[dict[str, Any]]:
         cells["simple-json"] = median_ms(_getter(session, f"{rw}/simple/{name}/", PIP_ACCEPT), repeats, cpu,
                                          "simple-json", pid)
         cells["simple-html"] = median_ms(_getter(session, f"{rw}/simple/{name}/", "text/html"), repeats)
+        cells["simple built"] = median_ms(_getter(session, f"{rw}/simple-from-documents/{name}/", PIP_ACCEPT),
+                                          repeats, cpu, "simple built", pid)
+        etag = session.get(f"{rw}/simple/{name}/", headers={"Accept": PIP_ACCEPT}, timeout=600).headers["ETag"]
+        cells["simple 304"] = median_ms(_getter(session, f"{rw}/simple/{name}/", PIP_ACCEPT, expect=304,
+                                                headers={"If-None-Match": etag}), repeats)
         cells["simple view"] = median_ms(_getter(session, f"{db.url}/_design/pypi/_view/simple_files", **keys), repeats)
         cells["simple rows"] = median_ms(_getter(session, f"{rows_only}/simple_files", **keys), repeats)
         simple_rows = int(_getter(session, f"{rows_only}/simple_files", **keys)())
@@ -177,20 +184,24 @@ def markdown(rows: list[dict[str, Any]], seconds: float, load: float, started_at
                      f"{_f(r['release'])} ms ({_f(r['static release'])} ms) |")
     lines += [
         "",
-        "`/simple/<name>/` (lists/simple_detail over views/simple_files, one row per release document): "
-        "*view* is the bare view query; *rows* a list function over the same view that reads every row "
-        "and renders nothing (view read plus the rows' trip into the query server); the rest of the "
-        "page's time is building and rendering the page.",
+        "`/simple/<name>/`: **stored** is what the CouchApp serves (the page the importer rendered, "
+        "simple_pages.py: the project's row and the negotiated rendering's pieces, lists/simple_project_page); "
+        "*304* is a revalidation of it with its ETag; *built* is the same page built per request from one row per "
+        "release document (`simple-from-documents/<name>/`, lists/simple_detail over views/simple_files, what every "
+        "request ran before); *view* is that list's bare view query and *rows into the list* a list over it that "
+        "reads every row and renders nothing.",
         "",
-        "| server | project | rows | JSON bytes | JSON | HTML | static JSON / HTML | view | rows into the list | JSON / static | server CPU, JSON |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| server | project | JSON bytes | static JSON / HTML | **stored JSON** | stored HTML | stored / static | 304 | built JSON | built rows | view | rows into the list | server CPU stored / built |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append(f"| {r['server']} | {r['label']} | {r['rows']:,} | {r['bytes']['simple-json']:,} | "
-                     f"{_f(r['simple-json'])} ms | {_f(r['simple-html'])} ms | "
-                     f"{_f(r['static simple-json'])} / {_f(r['static simple-html'])} ms | {_f(r['simple view'])} ms | "
-                     f"{_f(r['simple rows'])} ms | {r['simple-json'] / r['static simple-json']:.1f}x | "
-                     f"{_f(r['cpu'].get('simple-json', 0))} ms |")
+        lines.append(f"| {r['server']} | {r['label']} | {r['bytes']['simple-json']:,} | "
+                     f"{_f(r['static simple-json'])} / {_f(r['static simple-html'])} ms | "
+                     f"**{_f(r['simple-json'])} ms** | {_f(r['simple-html'])} ms | "
+                     f"{r['simple-json'] / r['static simple-json']:.1f}x | {_f(r['simple 304'])} ms | "
+                     f"{_f(r['simple built'])} ms | {r['rows']:,} | {_f(r['simple view'])} ms | "
+                     f"{_f(r['simple rows'])} ms | "
+                     f"{_f(r['cpu'].get('simple-json', 0))} / {_f(r['cpu'].get('simple built', 0))} ms |")
     lines += [
         "",
         "Where the time goes. JSON API: built per request, the answer cost one row and one document per "
@@ -199,10 +210,11 @@ def markdown(rows: list[dict[str, Any]], seconds: float, load: float, started_at
         "through the query server: on CouchDB the documents go to couchjs as JSON and the answer comes back "
         "as a JSON string, about 25 ms of server CPU per MB on QuickJS (a document GET of the same bytes: ~5 ms "
         "per MB). Only an attachment served by CouchDB itself would skip couchjs, and it could not say "
-        "`X-PyPI-Last-Serial`, redirect a non-normalized name or answer PyPI's 404 body. Simple page: one row "
-        "per release document, so a project with 1,900 releases is 1,901 rows: on PouchDB Server the view "
-        "read is most of the time, on CouchDB the rows' trip into couchjs (*rows into the list* minus *view*), "
-        "then building, rendering and hashing (the ETag) the page.",
+        "`X-PyPI-Last-Serial`, redirect a non-normalized name or answer PyPI's 404 body. Simple page built per "
+        "request: one row per release document, so a project with 1,900 releases is 1,901 rows: on PouchDB "
+        "Server the view read is most of the time, on CouchDB the rows' trip into couchjs (*rows into the list* "
+        "minus *view*), then building and rendering the page. Stored, it is the JSON API's case again: a few "
+        "documents, whose bytes go through the query server once.",
         "",
         f"Whole benchmark: {seconds:.0f} s.",
         "",

@@ -113,8 +113,8 @@ def page_latency(server: AnyServer, workdir: Path) -> list[dict[str, Any]]:
         write_project(db, payload)
         name = project.normalized
         page_url = f"{db.url}/_design/pypi/_rewrite/simple/{name}/"
-        view_url = f"{db.url}/_design/pypi/_view/simple_files"
-        view_keys = {"startkey": json.dumps([name]), "endkey": json.dumps([name, {}])}
+        view_url = f"{db.url}/_design/pypi/_view/simple_page"
+        view_keys = {"startkey": json.dumps([name]), "endkey": json.dumps([name, {}]), "include_docs": "true"}
         repeats = 5 if files * releases > 10_000 else 20
         for media, accept in (("JSON", PIP_ACCEPT), ("HTML", "text/html")):
             body = _get(session, page_url, accept)  # also builds the view: not measured
@@ -200,7 +200,9 @@ def markdown(latency: list[dict[str, Any]], pips: list[dict[str, Any]], seconds:
         "`requests` session, uncompressed; the first request of each page (which builds the view) is",
         "not counted.",
         "*Static* serves the very bytes the CouchApp returned, as a file; *view* is the bare view",
-        "query the list function reads (`_view/simple_files` for the project's key range).",
+        "query the list function reads (`_view/simple_page` for the project's key range, with",
+        "`include_docs`: the stored page's head and the pieces of both renderings; the list reads",
+        "only the negotiated rendering's).",
         "",
         "| server | project | format | bytes | CouchApp | view alone | static file | CouchApp / static |",
         "|---|---|---|---:|---:|---:|---:|---:|",
