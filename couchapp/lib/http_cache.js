@@ -6,13 +6,14 @@
  * Why the lists do it themselves (measured, docs/couchdb-vs-pouchdb.md "Caching"):
  * - CouchDB 3.5 sends no ETag on a clustered `_list` answer at all (shows,
  *   documents and attachments get one, and their 304s, from CouchDB itself).
- * - PouchDB Server's Express puts a content ETag on every answer but never
- *   answers 304 under `_rewrite`: the rewritten request carries CouchDB-cased
- *   headers (`If-None-Match`) where Express looks for `if-none-match`.
+ * - PouchDB Server's Express puts a content ETag on every answer, and answers
+ *   304 under `_rewrite` only through the embedded server's preload
+ *   (embedded_http.js); one ETag rule for both servers is ours.
  *
  * The validator is a hash of what the answer says (status, content type,
  * body), so it changes exactly when the answer does, whatever document or
- * design-doc revision produced it, and JSON and HTML of one page differ.
+ * design-doc revision produced it, and JSON and HTML of one page differ; or,
+ * for the answers the importer stored, the stored head's revision (validator).
  * Weak (`W/`), since PouchDB Server may gzip the same bytes.
  *
  * A 304 says `Connection: close`. CouchDB frames a list's answer as chunked
