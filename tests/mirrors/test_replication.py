@@ -48,7 +48,7 @@ def body_difference(origin: bytes, mirror: bytes) -> str:
 
 def test_one_replicate_request_copies_the_index_and_the_couchapp(
         origin: Database, mirror_server: AnyServer, upstream: EmulatorServer) -> None:
-    mirror = reader_mirror(mirror_server, "pypi")  # pages name their database (<base href>): same name, same bytes
+    mirror = reader_mirror(mirror_server, "pypi")  # feeds link absolutely, database name included: same name, same bytes
     result = replicate(mirror_server, replication(origin.location, mirror.location))
     assert result["ok"] and replication_stats(result)["doc_write_failures"] == 0
     assert documents(mirror) == documents(origin)
