@@ -1,7 +1,7 @@
 import pytest
 
 from pypioncouch import jsoncodec
-from pypioncouch.couch import CouchError, Database, parse_database_url
+from pypioncouch.couch import CouchError, Database, bulk_body, parse_database_url
 
 
 @pytest.mark.parametrize(("url", "server", "name"), [
@@ -39,12 +39,14 @@ def test_bulk_docs_reports_per_document_results(db: Database) -> None:
     assert conflict[0]["error"] == "conflict"
 
 
-def test_bulk_docs_encoded_sends_documents_encoded_beforehand(db: Database) -> None:
-    assert db.bulk_docs_encoded([]) == []
-    results = db.bulk_docs_encoded([jsoncodec.dumps({"_id": "a", "x": "é 説明"}), jsoncodec.dumps({"_id": "b"})])
+def test_bulk_docs_body_sends_documents_encoded_beforehand(db: Database) -> None:
+    body = bulk_body([jsoncodec.dumps({"_id": "a", "x": "é 説明"}), jsoncodec.dumps({"_id": "b"})])
+    assert body == jsoncodec.dumps({"docs": [{"_id": "a", "x": "é 説明"}, {"_id": "b"}]})
+    assert bulk_body([]) == b'{"docs":[]}'
+    results = db.bulk_docs_body(body, 2)
     assert [(r["id"], r["ok"]) for r in results] == [("a", True), ("b", True)]
     assert db.get("a")["x"] == "é 説明"
-    assert db.bulk_docs_encoded([jsoncodec.dumps({"_id": "a", "x": 1})])[0]["error"] == "conflict"
+    assert db.bulk_docs_body(bulk_body([jsoncodec.dumps({"_id": "a", "x": 1})]), 1)[0]["error"] == "conflict"
 
 
 def test_fetch_and_id_range(db: Database) -> None:

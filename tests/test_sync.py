@@ -8,6 +8,7 @@ from concurrent.futures import Future
 from pypioncouch import jsoncodec, sync
 from pypioncouch.couch import Database
 from pypioncouch.emulator import generate_dataset
+from pypioncouch.names import normalize
 from pypioncouch.render import Description, InlineRenderer, render_description
 from pypioncouch.sync import ProjectSync
 from pypioncouch.upstream import HttpClient, JsonApi
@@ -116,9 +117,55 @@ def test_bulk_chunks_are_the_documents_encoded_once() -> None:
     docs = [{"_id": f"d{i}", "text": "é" * (i * 1000)} for i in range(30)]
     chunks = list(sync._bulk_chunks(docs, max_docs=7, max_bytes=40_000))
     assert [doc for chunk, _ in chunks for doc in chunk] == docs
-    for chunk, encoded in chunks:
-        assert encoded == [jsoncodec.dumps(doc) for doc in chunk]
+    for chunk, body in chunks:
+        encoded = [jsoncodec.dumps(doc) for doc in chunk]
+        assert body == b'{"docs":[' + b",".join(encoded) + b"]}" and json.loads(body) == {"docs": chunk}
         assert len(chunk) <= 7
-        body = b'{"docs":[' + b",".join(encoded) + b"]}"
         assert len(chunk) == 1 or len(body) <= 40_000
         assert len(body) == sync.BULK_ENVELOPE + sum(map(len, encoded)) + len(encoded) - 1
+
+
+class RecordingApi(JsonApi):
+    """The JSON API, noting when each project's fetch begins."""
+
+    def __init__(self, url: str, events: list[tuple[str, str]]) -> None:
+        super().__init__(HttpClient(url))
+        self.events = events
+
+    def project(self, name: str, min_serial: int = 0):
+        self.events.append(("fetch", name))
+        return super().project(name, min_serial)
+
+
+def test_the_next_batch_waits_while_the_written_one_holds_many_files(db: Database, start_emulator, monkeypatch) -> None:
+    """A batch whose projects hold more files than ``held_files`` is written before the next batch is
+    fetched: its largest payloads are not joined in memory by the next batch's."""
+    dataset = generate_dataset(projects=6, releases_per_project=3, files_per_release=2, seed=10)  # 6 files each
+    emu = start_emulator(dataset)
+    events: list[tuple[str, str]] = []
+    real_write = db.bulk_docs_body
+
+    def write(body, count):
+        events.extend(("write", doc["_id"]) for doc in json.loads(body)["docs"])
+        return real_write(body, count)
+
+    monkeypatch.setattr(db, "bulk_docs_body", write)
+    sync = ProjectSync(db, RecordingApi(emu.url, events), workers=1, batch_size=2, held_files=5)
+    todo = {project.name: 0 for project in dataset}
+    assert sync.run(todo).failed == {}
+    names = sorted(todo, key=str.lower)
+    for batch in (1, 2):
+        first_fetch = events.index(("fetch", names[2 * batch]))
+        releases_before = [doc_id for kind, doc_id in events[:first_fetch] if kind == "write" and "/" in doc_id]
+        written_projects = {doc_id.split("/")[0] for doc_id in releases_before}
+        assert {normalize(name) for name in names[:2 * batch]} <= written_projects
+
+
+def test_batches_overlap_below_the_file_budget(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=6, releases_per_project=3, files_per_release=2, seed=10)
+    emu = start_emulator(dataset)
+    events: list[tuple[str, str]] = []
+    sync = ProjectSync(db, RecordingApi(emu.url, events), workers=2, batch_size=2, held_files=1_000)
+    report = sync.run({project.name: 0 for project in dataset})
+    assert report.failed == {} and report.fetched == 6
+    assert sorted(name for kind, name in events if kind == "fetch") == sorted(p.name for p in dataset)

@@ -20,14 +20,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 from . import jsoncodec
-from .couch import BULK_ENVELOPE, Database
+from .couch import BULK_ENVELOPE, Database, bulk_body
 from .documents import (Document, ProjectDocuments, build_project_documents, description_of, payload_from_page,
                         quarantined_project, set_description_html)
+from .memory import release_large_blocks
 from .names import InvalidProjectName, normalize
 from .projectlist import ProjectList
 from .pypi_types import ProjectInfo, ProjectPayload, entry_core_metadata
@@ -42,7 +45,12 @@ AttachmentMaker = Callable[[Document], dict[str, dict[str, str]]]
 # Keys CouchDB adds or that are compared on their own.
 _META_KEYS = {"_rev", "_attachments", "_revisions", "_conflicts", "_deleted_conflicts"}
 _MAX_BULK_DOCS = 500
-_MAX_BULK_BYTES = 8_000_000
+# Bytes a _bulk_docs request holds at most (a larger document goes alone): its documents are held
+# encoded while the body is made of them, so a request costs twice this much memory for a moment.
+_MAX_BULK_BYTES = 4_000_000
+# Files of fetched projects not yet written past which the next batch's fetches wait for the
+# batch being written (a batch of PyPI's projects has some 2,500; a large project 10,000 and more).
+_HELD_FILES = 10_000
 
 
 class ProjectFetcher(Protocol):
@@ -111,6 +119,7 @@ class _Fetched:
     unchanged: bool = False
     error: str | None = None
     upstream_serial: int | None = None
+    files: int = 0  # in its documents: what its memory grows with
 
 
 @dataclass
@@ -118,6 +127,41 @@ class _Batch:
     names: list[str]
     existing: dict[str, Document]
     futures: dict[str, Future[_Fetched]]
+    number: int = 0
+
+
+class _FileBudget:
+    """What fetched, unwritten projects hold (counted in files, what their payloads, pages and
+    documents grow with), and which batch is being written. A fetch of a later batch waits while
+    more than ``limit`` files are held: the largest projects of the batch being written are not
+    joined in memory by the next batch's (one project alone can still hold any number)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+        self.writing = 0
+        self._changed = threading.Condition()
+
+    def wait_turn(self, batch: int) -> None:
+        with self._changed:
+            while batch > self.writing and self.held > self.limit:
+                self._changed.wait()
+
+    def add(self, files: int) -> None:
+        with self._changed:
+            self.held += files
+
+    def open(self) -> None:
+        with self._changed:
+            self.limit = sys.maxsize
+            self._changed.notify_all()
+
+    def written(self, batch: int, files: int) -> None:
+        """``batch`` is written (its ``files`` let go): the next one's fetches go on."""
+        with self._changed:
+            self.held -= files
+            self.writing = batch + 1
+            self._changed.notify_all()
 
 
 @dataclass
@@ -141,7 +185,8 @@ class ProjectSync:
     def __init__(self, db: Database, api: ProjectFetcher | JsonApi, *, workers: int = 8, batch_size: int = 100,
                  resume: bool = False, release_metadata: bool = False,
                  attachments: AttachmentMaker | None = None, on_progress: Callable[[int], None] | None = None,
-                 renderer: BatchRenderer | None = None, fresh: bool = False, files: FileStore | None = None) -> None:
+                 renderer: BatchRenderer | None = None, fresh: bool = False, files: FileStore | None = None,
+                 held_files: int | None = None) -> None:
         self.db = db
         self.api: ProjectFetcher = _JsonApiOnly(api) if isinstance(api, JsonApi) else api
         self.files = files
@@ -153,6 +198,8 @@ class ProjectSync:
         self.on_progress = on_progress or (lambda n: None)
         self.renderer = renderer or InlineRenderer()
         self.fresh = fresh  # the database held no index when the run began: nothing to look up
+        self.held_files = held_files or _HELD_FILES
+        self._budget = _FileBudget(self.held_files)
 
     def run(self, todo: Mapping[str, int], *, skip_current: bool = False, report: SyncReport | None = None,
             prefetched: dict[str, Any] | None = None) -> SyncReport:
@@ -161,20 +208,29 @@ class ProjectSync:
         the upstream already answered for some of them (the importer's first question)."""
         report = report or SyncReport()
         known = prefetched or {}
+        release_large_blocks()  # request bodies and large payloads do not pile up in the heap
+        self._budget = budget = _FileBudget(self.held_files)
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
-            batches = (self._start(pool, list(chunk), chunk, skip_current, report, known)
-                       for chunk in _todo_chunks(todo, self.batch_size))
-            current = next(batches, None)
-            marks = _Marks()
-            while current is not None:
-                following = next(batches, None)  # its fetches run while this batch is written
-                # One request: the previous batch's marks (its releases are written already) and this
-                # batch's releases. This batch's marks wait for the next request, and their rendering.
-                releases, next_marks = self._changes(current, report)
-                self._write(self._finished_marks(marks, report) + releases, report)
-                self.on_progress(len(current.names))
-                marks, current = next_marks, following
-            self._write(self._finished_marks(marks, report), report)
+            batches = (self._start(pool, list(chunk), chunk, skip_current, report, known, number)
+                       for number, chunk in enumerate(_todo_chunks(todo, self.batch_size)))
+            try:
+                current = next(batches, None)
+                marks = _Marks()
+                while current is not None:
+                    following = next(batches, None)  # its fetches run while this batch is written
+                    # One request: the previous batch's marks (its releases are written already) and this
+                    # batch's releases. This batch's marks wait for the next request, and their rendering.
+                    releases, next_marks = self._changes(current, report)
+                    self._write(self._finished_marks(marks, report) + releases, report)
+                    del releases  # not held while the next batch is waited for
+                    self.on_progress(len(current.names))
+                    files = sum(future.result().files for future in current.futures.values())
+                    number = current.number
+                    marks, current = next_marks, following
+                    budget.written(number, files)
+                self._write(self._finished_marks(marks, report), report)
+            finally:
+                budget.open()  # a run ended by an error: no fetch waits (the pool's shutdown waits for them all)
         return report
 
     def remove(self, project_ids: list[str], report: SyncReport) -> None:
@@ -189,7 +245,7 @@ class ProjectSync:
     # -- fetching --------------------------------------------------------------------------
 
     def _start(self, pool: ThreadPoolExecutor, names: list[str], todo: dict[str, int], skip_current: bool,
-               report: SyncReport, prefetched: dict[str, Any]) -> _Batch:
+               report: SyncReport, prefetched: dict[str, Any], number: int = 0) -> _Batch:
         """Look up the batch's project and error documents, then fetch what is not current."""
         ids = {}
         for name in names:
@@ -210,11 +266,13 @@ class ProjectSync:
                 continue
             # What the database holds: the upstream may answer "unchanged" to it (one request, no write).
             held = None if doc is None or failed_before else doc.get("last_serial")
-            futures[name] = pool.submit(self._fetch, name, pid, todo[name], held, doc, prefetched.get(name, _ASK))
-        return _Batch(list(futures), existing, futures)
+            futures[name] = pool.submit(self._fetch, name, pid, todo[name], held, doc, prefetched.get(name, _ASK),
+                                        number)
+        return _Batch(list(futures), existing, futures, number)
 
     def _fetch(self, name: str, pid: str, serial: int, held: int | None = None, previous: Document | None = None,
-               prefetched: Any = None) -> _Fetched:
+               prefetched: Any = None, batch: int = 0) -> _Fetched:
+        self._budget.wait_turn(batch)
         try:
             result = self.api.project(name, serial, held) if prefetched is _ASK else prefetched
             if isinstance(result, Exception):
@@ -226,9 +284,14 @@ class ProjectSync:
                     self.files.remove_stale(pid, keep=set())
                 return _Fetched(name, pid, serial, gone=True)
             documents = self._documents(pid, result, previous)
+            upstream_serial = result.serial
+            del result  # the payload and the page: the documents are made
             if documents.name != pid:
                 log.info("%s is now %s upstream", pid, documents.name)
-            return _Fetched(name, documents.name, serial, documents=documents, upstream_serial=result.serial)
+            files = sum(len(doc.get("files") or ()) for doc in documents.releases)
+            self._budget.add(files)
+            return _Fetched(name, documents.name, serial, documents=documents, upstream_serial=upstream_serial,
+                            files=files)
         except (UpstreamError, InvalidProjectName) as exc:
             return _Fetched(name, pid, serial, error=str(exc))
         except Exception as exc:  # one broken payload must not stop the run
@@ -375,8 +438,9 @@ class ProjectSync:
         return [doc]
 
     def _write(self, docs: list[Document], report: SyncReport) -> None:
-        for chunk, encoded in _bulk_chunks(docs):
-            results = self.db.bulk_docs_encoded(encoded)
+        for chunk, body in _bulk_chunks(docs):
+            results = self.db.bulk_docs_body(body, len(chunk))
+            del body
             retry = [doc for doc, result in zip(chunk, results) if not _count(doc, result, report)]
             if retry:
                 self._resolve_conflicts(retry, report)
@@ -458,12 +522,12 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 
 def _bulk_chunks(docs: Iterable[Document], max_docs: int | None = None,
-                 max_bytes: int | None = None) -> Iterator[tuple[list[Document], list[bytes]]]:
+                 max_bytes: int | None = None) -> Iterator[tuple[list[Document], bytes]]:
     """Split writes so no request holds more than ``max_docs`` documents or ``max_bytes`` bytes (but a
-    single document larger than that, alone). Each document is encoded here, once, and the request is
-    made of these very bytes (``Database.bulk_docs_encoded``), so the limit is the request's exact size:
-    an estimate missed what it did not count (the answer pieces' text, long version lists), and a
-    request grew past its target."""
+    single document larger than that, alone): each chunk with its ``_bulk_docs`` request body. Each
+    document is encoded here, once, and the body is made of these very bytes (``bulk_body``), so the
+    limit is the request's exact size: an estimate missed what it did not count (the answer pieces'
+    text, long version lists), and a request grew past its target."""
     max_docs = max_docs or _MAX_BULK_DOCS
     max_bytes = max_bytes or _MAX_BULK_BYTES
     chunk: list[Document] = []
@@ -472,10 +536,15 @@ def _bulk_chunks(docs: Iterable[Document], max_docs: int | None = None,
     for doc in docs:
         data = jsoncodec.dumps(doc)
         if chunk and (len(chunk) >= max_docs or size + 1 + len(data) > max_bytes):
-            yield chunk, encoded
-            chunk, encoded, size = [], [], BULK_ENVELOPE
+            body = bulk_body(encoded)
+            encoded = []  # the body alone is held while it is sent
+            yield chunk, body
+            del body
+            chunk, size = [], BULK_ENVELOPE
         size += len(data) + (1 if chunk else 0)  # the comma between two documents
         chunk.append(doc)
         encoded.append(data)
     if chunk:
-        yield chunk, encoded
+        body = bulk_body(encoded)
+        del encoded
+        yield chunk, body
