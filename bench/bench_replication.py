@@ -92,11 +92,13 @@ def replication_figures(workdir: Path, kind: str) -> list[str]:
         name = next(iter(dataset)).normalized
         page = _first_page(f"{mirror.url}/_design/pypi/_rewrite/simple/{name}/")
         first_page = time.monotonic() - started
-        copied = mirror.info()["doc_count"] == origin.info()["doc_count"]
+        counts = (origin.info()["doc_count"], mirror.info()["doc_count"])
+        copied = counts[0] == counts[1]
     # PouchDB Server answers the counts at the top level, CouchDB in the newest history entry. The
     # mirror was set up first, so its design documents are there already and are not written again.
     stats = result if "docs_written" in result else result["history"][0]
-    assert page.status_code == 200 and stats.get("doc_write_failures", 0) == 0 and copied, result
+    assert page.status_code == 200 and stats.get("doc_write_failures", 0) == 0 and copied, \
+        (page.status_code, page.text[:300], counts, result)
     return [
         f"| documents (projects + releases + design doc) | {documents + 1:,} |",
         f"| origin loaded with `_bulk_docs` | {load_seconds:.1f} s ({documents / load_seconds:,.0f} docs/s) |",
