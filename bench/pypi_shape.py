@@ -26,25 +26,28 @@ Where the shape comes from:
 
 Everything is drawn from one seed: same arguments, same data set.
 ``python -m bench.pypi_shape --projects 100000 --releases 1000000`` serves one from the
-emulator (payloads prebuilt, as PyPI's CDN serves them) and prints its URL.
+emulator (``ShapedDataset``: each project built when first asked for) and prints its URL.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import gc
 import math
 import random
 import statistics
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import partial
+from functools import lru_cache, partial
+from itertools import accumulate
 from typing import Any
 
 from pypioncouch.emulator import EmulatorServer
 from pypioncouch.emulator import vocabulary as vocab
-from pypioncouch.emulator.dataset import Dataset, JournalRow, Project, Release, default_info
+from pypioncouch.emulator.dataset import Dataset, JournalRow, NormalizedName, Project, Release, default_info, normalize
 from pypioncouch.emulator.files import StoredFile, placeholder_bytes, python_version_for
 from pypioncouch.emulator.wheels import core_metadata, dist_name
 
@@ -203,8 +206,107 @@ def build_project(shape: ProjectShape, seed: int, index: int, events: list[tuple
     return project
 
 
+def _project_events(shape: ProjectShape, seed: int, index: int) -> tuple[Project, list[tuple[float, str, str | None, str]]]:
+    events: list[tuple[float, str, str | None, str]] = []
+    project = build_project(shape, seed, index, events)
+    events.sort(key=lambda event: event[0])
+    return project, events
+
+
+def _event_count(shape: ProjectShape) -> int:
+    """A project's journal rows: its creation, one a release, one a file."""
+    return 1 + shape.releases + sum(shape.files)
+
+
+class ShapedDataset(Dataset):
+    """The emulator's data set for ``shapes``, each project built from its shape when asked for.
+
+    Built whole, 100,000 projects are a million release dicts and 2.3 million files: gigabytes,
+    and most of an hour before the first request. Here a project is built on request, the same
+    every time (its own seeded generator), and the last few are kept, so its Simple page and
+    its JSON API, asked one after the other, build it once. The journal runs project by project:
+    project i holds serials ``ends[i-1] + 1 .. ends[i]``, its own rows in time order. Read-only:
+    the mutations of ``Dataset`` find no ``projects`` to change.
+    """
+
+    def __init__(self, shapes: list[ProjectShape], seed: int = 0, keep: int = 64) -> None:
+        super().__init__()
+        self.shapes, self.seed = shapes, seed
+        self.ends = list(accumulate(_event_count(shape) for shape in shapes))
+        self._by_key = {normalize(shape.name): index for index, shape in enumerate(shapes)}
+        self._by_dist = {dist_name(shape.name): index for index, shape in enumerate(shapes)}
+        self._built = lru_cache(maxsize=keep)(self._build)
+        self.projects = _LazyProjects(self)  # type: ignore[assignment]
+
+    def _build(self, index: int) -> tuple[Project, list[JournalRow]]:
+        project, events = _project_events(self.shapes[index], self.seed, index)
+        first = self.ends[index - 1] + 1 if index else 1
+        rows = [JournalRow(name, version, int(timestamp), action, serial)
+                for serial, (timestamp, name, version, action) in enumerate(events, start=first)]
+        project.last_serial = rows[-1].serial
+        return project, rows
+
+    def project_at(self, index: int) -> Project:
+        with self.lock:
+            return self._built(index)[0]
+
+    def index_of(self, name: str) -> int | None:
+        return self._by_key.get(normalize(name))
+
+    @property
+    def last_serial(self) -> int:
+        return self.ends[-1] if self.ends else 0
+
+    def packages_with_serial(self) -> dict[str, int]:
+        return {shape.name: end for shape, end in zip(self.shapes, self.ends)}
+
+    def changelog_since(self, serial: int, limit: int) -> list[JournalRow]:
+        rows: list[JournalRow] = []
+        index = bisect.bisect_right(self.ends, serial)
+        while index < len(self.shapes) and len(rows) < limit:
+            with self.lock:
+                rows.extend(row for row in self._built(index)[1] if row.serial > serial)
+            index += 1
+        return rows[:limit]
+
+    def file_by_name(self, filename: str) -> StoredFile | None:
+        index = self._by_dist.get(filename.split("-", 1)[0])
+        if index is None:
+            return None
+        project = self.project_at(index)
+        return next((stored for release in project.releases.values() for stored in release.files
+                     if stored.filename == filename), None)
+
+    def file_at(self, path: str) -> StoredFile | None:
+        stored = self.file_by_name(path.rsplit("/", 1)[-1])
+        return stored if stored is not None and stored.served_at(path) else None
+
+
+class _LazyProjects(Mapping[NormalizedName, Project]):
+    """``Dataset.projects`` for a ``ShapedDataset``: every key known, each project built when read."""
+
+    def __init__(self, dataset: ShapedDataset) -> None:
+        self.dataset = dataset
+
+    def __getitem__(self, key: NormalizedName) -> Project:
+        index = self.dataset.index_of(key)
+        if index is None:
+            raise KeyError(key)
+        return self.dataset.project_at(index)
+
+    def __iter__(self) -> Iterator[NormalizedName]:
+        return iter(self.dataset._by_key)
+
+    def __len__(self) -> int:
+        return len(self.dataset.shapes)
+
+
 def shaped_dataset(shapes: list[ProjectShape], seed: int = 0) -> Dataset:
-    """The emulator's data set for ``shapes``, with a journal in time order."""
+    """The emulator's data set for ``shapes``, every project built now, with a journal in time order.
+
+    The whole data set in memory: for the tests and small sets. ``ShapedDataset`` serves the same
+    projects, built on request, for the scale benchmark.
+    """
     events: list[tuple[float, str, str | None, str]] = []
     collecting = gc.isenabled()
     gc.disable()  # millions of small acyclic objects: the cyclic collector only rescans them
@@ -258,12 +360,9 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in summary(shapes).items():
             print(f"{key}: {value}")
         return 0
-    emulator = EmulatorServer(shaped_dataset(shapes, args.seed), cache_payloads=True)
-    if hasattr(emulator, "prewarm"):  # every payload and page built now, as PyPI's CDN has them ready
-        emulator.prewarm()
-    else:
-        for project in emulator.dataset:
-            emulator._project_json(project)
+    # Each project is built when the importer first asks for it, in this process: its CPU is the
+    # emulator's, which bench_scale reports beside the importer's and the server's.
+    emulator = EmulatorServer(ShapedDataset(shapes, args.seed))
     emulator.start()
     print(emulator.url, flush=True)
     try:  # serve until the parent closes our stdin (or dies)
