@@ -13,8 +13,8 @@ import pytest
 
 from pypioncouch.couch import CouchError, Database
 from pypioncouch.servers import server_kind
-from pypioncouch.simple_index import (HEAD_ID, PREFIX, piece_id, project_html, project_json, refresh_after_run,
-                                      refresh_simple_index, render_pieces)
+from pypioncouch.simple_index import (HEAD_ID, PREFIX, iter_pieces, piece_id, project_html, project_json,
+                                      refresh_after_run, refresh_simple_index, render_pieces)
 from tests.conftest import push_app, rewrite_url
 
 SIZES = {"max_bytes": 4_000, "target_bytes": 2_000, "min_bytes": 500}
@@ -69,6 +69,22 @@ def test_a_piece_past_the_limit_splits_and_one_below_the_floor_merges() -> None:
     emptied = partition([name for name in NAMES if not name.startswith("project-05")], firsts_of(before))
     assert all(piece.bytes >= SIZES["min_bytes"] for piece in emptied[:-1])
     assert [row[0] for piece in emptied for row in piece.rows] == sorted(n for n in NAMES if not n.startswith("project-05"))
+
+
+def test_pieces_come_out_while_the_rows_are_still_being_read() -> None:
+    """A refresh at PyPI's size reads 900,000 rows: the first pieces are made (and written)
+    before the last rows are read, so the index is never held whole."""
+    read = []
+
+    def view_rows():
+        for row in rows(NAMES):
+            read.append(row[0])
+            yield row
+
+    pieces = iter_pieces(view_rows(), [], **SIZES)
+    first, second = next(pieces), next(pieces)
+    assert first.rows and second.rows and len(read) < len(NAMES) // 2
+    assert [row[0] for piece in [first, second, *pieces] for row in piece.rows] == sorted(NAMES)
 
 
 def test_rows_follow_the_servers_order_even_where_pythons_differs() -> None:

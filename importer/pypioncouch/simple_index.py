@@ -18,8 +18,10 @@ a few hundred stored strings:
 
 The partition is stable: each project goes to the piece whose ``first`` it reaches (walking
 the view's rows in order, so the concatenation is the view's order whatever the collation),
-a piece is split past ``MAX_BYTES`` into pieces of about ``TARGET_BYTES`` and merged into the
-one before it below ``MIN_BYTES``. A new, changed or removed project rewrites the one piece
+a piece that passes ``MAX_BYTES`` is cut, as its rows are read, into one of about
+``TARGET_BYTES`` and the rest, and one below ``MIN_BYTES`` is merged into the one before it.
+A refresh holds a piece or two, never the whole index: at PyPI's 900,000 names the rows alone
+would be some 200 MB. A new, changed or removed project rewrites the one piece
 it is in (and the head). Write order: new pieces, then the head, then the pieces the old head
 named and the new one does not; a reader sees the old index or the new one, and the list
 sends a reader that finds a named piece missing (between two requests, or on a mirror
@@ -39,12 +41,12 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
 from .couch import CouchError, CouchUnavailable, Database, DatabaseURL, parse_database_url
 
-__all__ = ["refresh_simple_index", "refresh_after_run", "render_pieces", "project_html", "project_json",
+__all__ = ["refresh_simple_index", "refresh_after_run", "iter_pieces", "render_pieces", "project_html", "project_json",
            "PREFIX", "HEAD_ID", "IndexReport", "main"]
 
 log = logging.getLogger(__name__)
@@ -141,30 +143,52 @@ def piece_id(piece: _Piece) -> str:
     return PREFIX + digest[:16]
 
 
-def _assign(rows: list[tuple[str, Any, Any]], firsts: list[str]) -> list[_Piece]:
+def _assigned(rows: Iterable[tuple[str, Any, Any]], firsts: list[str], max_bytes: int,
+              target_bytes: int) -> Iterator[_Piece]:
     """The rows, in their order, into the pieces that start at ``firsts``: a row moves on to the
     next piece once it reaches that piece's first id. Only ever forward, so the pieces hold the
-    rows in the view's order even where Python's string order is not the server's."""
-    pieces = [_Piece(first) for first in (firsts or [""])]
-    pieces[0].first = ""
-    k = 0
+    rows in the view's order even where Python's string order is not the server's.
+
+    A piece that passes ``max_bytes`` as its rows come in is cut: its first ``target_bytes``
+    become a piece, the rest goes on as a new piece starting at its first row. Each piece comes
+    out as soon as it is complete, so at most ``max_bytes`` of rows are held, whatever the size
+    of the index (the first refresh has no boundaries at all). Boundaries no row reaches come
+    out empty."""
+    bounds = firsts[1:]
+    current, sizes, size, k = _Piece(""), [], 0, 0
     for row in rows:
-        while k + 1 < len(pieces) and row[0] >= pieces[k + 1].first:
-            k += 1
-        pieces[k].rows.append(row)
-    return [_render(piece) for piece in pieces]
+        while k < len(bounds) and row[0] >= bounds[k]:
+            yield _render(current)
+            current, sizes, size, k = _Piece(bounds[k]), [], 0, k + 1
+        current.rows.append(row)
+        sizes.append(_row_bytes(row))
+        size += sizes[-1]
+        while size > max_bytes and len(sizes) > 1:
+            cut, taken = 0, 0
+            while cut < len(sizes) - 1 and taken < target_bytes:
+                taken, cut = taken + sizes[cut], cut + 1
+            yield _render(_Piece(current.first, current.rows[:cut]))
+            current, sizes, size = _Piece(current.rows[cut][0], current.rows[cut:]), sizes[cut:], size - taken
+    yield _render(current)
+    for first in bounds[k:]:
+        yield _render(_Piece(first))
 
 
-def _merge_small(pieces: list[_Piece], min_bytes: int, max_bytes: int) -> list[_Piece]:
-    out: list[_Piece] = []
+def _merged_small(pieces: Iterable[_Piece], min_bytes: int, max_bytes: int) -> Iterator[_Piece]:
+    """An empty piece, or one below ``min_bytes`` (or after one), joins the piece before it where
+    the two fit in ``max_bytes``; only the piece before is held."""
+    last: _Piece | None = None
     for piece in pieces:
-        if out and (not piece.rows or piece.bytes < min_bytes or out[-1].bytes < min_bytes) \
-                and out[-1].bytes + piece.bytes <= max_bytes:
-            out[-1].rows.extend(piece.rows)
-            _render(out[-1])
-        else:
-            out.append(piece)
-    return out
+        if last is not None and (not piece.rows or piece.bytes < min_bytes or last.bytes < min_bytes) \
+                and last.bytes + piece.bytes <= max_bytes:
+            last.rows.extend(piece.rows)
+            _render(last)
+            continue
+        if last is not None:
+            yield last
+        last = piece
+    if last is not None:
+        yield last
 
 
 def _row_bytes(row: tuple[str, Any, Any]) -> int:
@@ -172,67 +196,75 @@ def _row_bytes(row: tuple[str, Any, Any]) -> int:
         len(project_json(row[1], row[2]).encode("utf-8", "surrogatepass")) + 1
 
 
-def _split_large(pieces: list[_Piece], max_bytes: int, target_bytes: int) -> list[_Piece]:
-    out: list[_Piece] = []
+def _without_empty(pieces: Iterable[_Piece]) -> Iterator[_Piece]:
+    """The pieces that hold rows, the first starting at ``""``; with none, one empty piece."""
+    first: _Piece | None = None
+    given = False
     for piece in pieces:
-        if piece.bytes <= max_bytes or len(piece.rows) < 2:
-            out.append(piece)
-            continue
-        parts = -(-piece.bytes // target_bytes)
-        share, cuts = piece.bytes / parts, 0
-        current, size = _Piece(piece.first), 0
-        for row in piece.rows:
-            row_bytes = _row_bytes(row)
-            if current.rows and size + row_bytes > share and cuts < parts - 1:
-                out.append(_render(current))
-                current, size, cuts = _Piece(row[0]), 0, cuts + 1
-            current.rows.append(row)
-            size += row_bytes
-        out.append(_render(current))
-    return out
+        first = first or piece
+        if piece.rows:
+            if not given:
+                piece.first = ""
+            given = True
+            yield piece
+    if not given and first is not None:
+        first.first = ""
+        yield first
 
 
-def _drop_empty(pieces: list[_Piece]) -> list[_Piece]:
-    kept = [piece for piece in pieces if piece.rows] or pieces[:1]
-    kept[0].first = ""
-    return kept
-
-
-def render_pieces(rows: list[tuple[str, Any, Any]], firsts: list[str], *, max_bytes: int = MAX_BYTES,
-                  target_bytes: int = TARGET_BYTES, min_bytes: int = MIN_BYTES) -> list[_Piece]:
+def iter_pieces(rows: Iterable[tuple[str, Any, Any]], firsts: list[str], *, max_bytes: int = MAX_BYTES,
+                target_bytes: int = TARGET_BYTES, min_bytes: int = MIN_BYTES) -> Iterator[_Piece]:
     """The pieces of these rows (id, display name, serial), in order, keeping the boundaries
-    ``firsts`` of the pieces before where sizes allow."""
-    pieces = _assign(rows, firsts)
-    return _split_large(_drop_empty(_merge_small(pieces, min_bytes, max_bytes)), max_bytes, target_bytes)
+    ``firsts`` of the pieces before where sizes allow. Each stage holds a piece or two, never
+    the whole index: the rows are read from the view as the pieces are made and written."""
+    return _without_empty(_merged_small(_assigned(rows, firsts, max_bytes, target_bytes), min_bytes, max_bytes))
 
 
-def _read_rows(db: Database) -> tuple[Any, Any, list[tuple[str, Any, Any]]]:
-    """simple_projects in pages: the state's serial (None without one: the [0] row's value), the
-    index's ``_last-serial`` as lib/simple_page.js index() computes it, and the project rows."""
-    state_serial, has_state, newest = None, False, None
-    rows: list[tuple[str, Any, Any]] = []
-    params: dict[str, Any] = {"limit": PAGE_ROWS + 1}
-    while True:
-        page = db.view("pypi", "simple_projects", **params)["rows"]
-        for row in page[:PAGE_ROWS]:
-            if row["key"][0] == 0:
-                has_state, state_serial = True, row["value"]
-                continue
-            name, serial = (list(row["value"]) + [None, None])[:2]
-            rows.append((row["id"], name, serial))
-            if isinstance(serial, (int, float)) and not isinstance(serial, bool) and (newest is None or serial > newest):
-                newest = serial
-        if len(page) <= PAGE_ROWS:
-            break
-        params["startkey"] = page[PAGE_ROWS]["key"]
-    serial = state_serial if has_state and state_serial is not None else newest
-    return state_serial, serial, rows
+def render_pieces(rows: Iterable[tuple[str, Any, Any]], firsts: list[str], **sizes: int) -> list[_Piece]:
+    """``iter_pieces`` as a list (for tools and tests)."""
+    return list(iter_pieces(rows, firsts, **sizes))
 
 
-def _head(serial: Any, state_serial: Any, pieces: list[_Piece]) -> dict[str, Any]:
+class _ViewRows:
+    """simple_projects read in pages as the pieces are made; once read through, ``state_serial``
+    (None without one: the [0] row's value) and ``serial``, the index's ``_last-serial`` as
+    lib/simple_page.js index() computes it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.state_serial: Any = None
+        self._has_state = False
+        self._newest: Any = None
+
+    @property
+    def serial(self) -> Any:
+        return self.state_serial if self._has_state and self.state_serial is not None else self._newest
+
+    def __iter__(self) -> Iterator[tuple[str, Any, Any]]:
+        params: dict[str, Any] = {"limit": PAGE_ROWS + 1}
+        while True:
+            page = self.db.view("pypi", "simple_projects", **params)["rows"]
+            for row in page[:PAGE_ROWS]:
+                if row["key"][0] == 0:
+                    self._has_state, self.state_serial = True, row["value"]
+                    continue
+                name, serial = (list(row["value"]) + [None, None])[:2]
+                if isinstance(serial, (int, float)) and not isinstance(serial, bool) and \
+                        (self._newest is None or serial > self._newest):
+                    self._newest = serial
+                yield row["id"], name, serial
+            if len(page) <= PAGE_ROWS:
+                return
+            params["startkey"] = page[PAGE_ROWS]["key"]
+
+
+def _entry(piece: _Piece) -> dict[str, Any]:
+    return {"id": piece_id(piece), "first": piece.first, "projects": len(piece.rows), "bytes": piece.bytes}
+
+
+def _head(serial: Any, state_serial: Any, entries: list[dict[str, Any]]) -> dict[str, Any]:
     return {"_id": HEAD_ID, "type": "simple_index", "schema": 1, "serial": serial, "state_serial": state_serial,
-            "projects": sum(len(p.rows) for p in pieces),
-            "pieces": [{"id": piece_id(p), "first": p.first, "projects": len(p.rows), "bytes": p.bytes} for p in pieces]}
+            "projects": sum(entry["projects"] for entry in entries), "pieces": entries}
 
 
 def _piece_doc(piece: _Piece) -> dict[str, Any]:
@@ -240,22 +272,37 @@ def _piece_doc(piece: _Piece) -> dict[str, Any]:
             "html": piece.html, "json": piece.json}
 
 
+def _write_pieces(db: Database, docs: list[dict[str, Any]], report: IndexReport) -> None:
+    if not docs:
+        return
+    for result in db.bulk_docs(docs):
+        if result.get("ok"):
+            report.written += 1
+        elif result.get("error") != "conflict":  # conflict: the same content is there already
+            raise CouchError(500, str(result.get("error")), str(result.get("reason")), "write index pieces")
+
+
 def _write_once(db: Database, report: IndexReport, sizes: dict[str, int]) -> bool:
-    """One refresh; False when another refresh wrote the head meanwhile (read everything again)."""
+    """One refresh; False when another refresh wrote the head meanwhile (read everything again).
+
+    New pieces are written as they are made, 20 a request, and let go: what is held is the
+    head's entries, not the index."""
     existing = {row["id"]: row["value"]["rev"] for row in db.id_range(PREFIX, include_docs=False)}
     old_head = db.get(HEAD_ID)
     firsts = [entry["first"] for entry in (old_head or {}).get("pieces", []) if isinstance(entry.get("first"), str)]
-    state_serial, serial, rows = _read_rows(db)
-    pieces = render_pieces(rows, firsts, **sizes)
-    head = _head(serial, state_serial, pieces)
-    report.projects, report.pieces = head["projects"], len(pieces)
-    new = [_piece_doc(p) for p in pieces if piece_id(p) not in existing]
-    for start in range(0, len(new), 20):
-        for result in db.bulk_docs(new[start:start + 20]):
-            if result.get("ok"):
-                report.written += 1
-            elif result.get("error") != "conflict":  # conflict: the same content is there already
-                raise CouchError(500, str(result.get("error")), str(result.get("reason")), "write index pieces")
+    rows = _ViewRows(db)
+    entries: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    for piece in iter_pieces(rows, firsts, **sizes):
+        entries.append(_entry(piece))
+        if entries[-1]["id"] not in existing:
+            new.append(_piece_doc(piece))
+        if len(new) == 20:
+            _write_pieces(db, new, report)
+            new = []
+    _write_pieces(db, new, report)
+    head = _head(rows.serial, rows.state_serial, entries)
+    report.projects, report.pieces = head["projects"], len(entries)
     if old_head is None or {k: v for k, v in old_head.items() if k != "_rev"} != head:
         if old_head is not None:
             head["_rev"] = old_head["_rev"]
