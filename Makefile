@@ -15,7 +15,7 @@ SERVER      ?= pouchdb
 SHARED_COUCHDB ?= ../shared/couchdb
 COUCHDB_DEST   := var/couchdb
 
-.PHONY: help run test test-couchdb couchdb push bench deps python-deps python-test-deps node-deps browser-deps nginx-deps clean lint
+.PHONY: help run test test-couchdb couchdb push bench deps python-deps python-test-deps node-deps browser-deps nginx-deps clean
 
 help:
 	@echo "make run    start the embedded server on $(COUCH), push the CouchApp, import, print URLs"

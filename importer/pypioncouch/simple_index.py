@@ -38,13 +38,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
-from .couch import CouchError, CouchUnavailable, Database, DatabaseURL, parse_database_url
+from .couch import CouchError, Database, DatabaseURL, parse_database_url
+from .derived import command, refresh_logged
 
 __all__ = ["refresh_simple_index", "refresh_after_run", "iter_pieces", "render_pieces", "project_html", "project_json",
            "PREFIX", "HEAD_ID", "IndexReport", "main"]
@@ -343,19 +343,13 @@ def refresh_after_run(db: Database, changed: bool) -> IndexReport | None:
     anything, when there is no index yet, or when the sync state's serial moved since (the
     index's ``_last-serial``). A failure is logged, not raised: ``/simple/`` then serves the
     previous index, or the view's, and the next run renders again."""
-    try:
-        head = db.get(HEAD_ID)
-        state = db.get(STATE_ID)
+    def refresh(db: Database) -> IndexReport | None:
+        head, state = db.get(HEAD_ID), db.get(STATE_ID)
         if changed or head is None or head.get("state_serial") != (state or {}).get("last_serial"):
             return refresh_simple_index(db)
-    except CouchError as exc:
-        if exc.status == 404:
-            log.info("simple index: no CouchApp views in %s, nothing rendered", db)
-        else:
-            log.warning("simple index not rendered (/simple/ serves an earlier one, or the view's): %s", exc)
-    except CouchUnavailable as exc:
-        log.warning("simple index not rendered (/simple/ serves an earlier one, or the view's): %s", exc)
-    return None
+        return None
+    return refresh_logged(db, refresh, log=log, no_views="simple index: no CouchApp views in %s, nothing rendered",
+                          failed="simple index not rendered (/simple/ serves an earlier one, or the view's)")
 
 
 def iter_text(head: dict[str, Any], pieces: dict[str, dict[str, Any]], kind: str) -> Iterator[str]:
@@ -365,14 +359,9 @@ def iter_text(head: dict[str, Any], pieces: dict[str, dict[str, Any]], kind: str
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m pypioncouch.simple_index http://host:5984/pypi", file=sys.stderr)
-        return 2
-    report = refresh_simple_index(args[0])
-    print(f"simple index: {report.projects} projects in {report.pieces} pieces, {report.written} written, "
-          f"{report.deleted} deleted in {report.seconds:.1f} s")
-    return 0
+    return command(argv, "simple_index", refresh_simple_index, lambda report: (
+        f"simple index: {report.projects} projects in {report.pieces} pieces, {report.written} written, "
+        f"{report.deleted} deleted in {report.seconds:.1f} s"))
 
 
 if __name__ == "__main__":

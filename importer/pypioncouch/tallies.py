@@ -28,13 +28,13 @@ documents behind and runs ``python -m pypioncouch.tallies URL`` itself).
 from __future__ import annotations
 
 import logging
-import sys
 import time
 import zlib
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from .couch import CouchError, CouchUnavailable, Database, DatabaseURL, parse_database_url
+from .couch import CouchError, Database, DatabaseURL, parse_database_url
+from .derived import command, refresh_logged
 
 __all__ = ["refresh_tallies", "refresh_after_run", "tally_documents", "kind_documents", "home_document",
            "TallyReport", "TALLY_PREFIX", "NEWEST", "BUCKET_VALUES"]
@@ -201,28 +201,16 @@ def refresh_after_run(db: Database, changed: bool) -> TallyReport | None:
     """What the importer calls when a run is complete: recount when the run wrote or deleted
     anything, or when the database has no tallies yet. A failure is logged, not raised: the
     import itself is complete, and the next run that changes anything counts everything again."""
-    try:
-        if changed or db.get(HOME_ID) is None:
-            return refresh_tallies(db)
-    except CouchError as exc:
-        if exc.status == 404:  # no CouchApp in this database: nothing shows counts
-            log.info("tallies: no browsing views in %s, nothing counted", db)
-        else:
-            log.warning("tallies not refreshed (the pages' counts are those of an earlier run): %s", exc)
-    except CouchUnavailable as exc:
-        log.warning("tallies not refreshed (the pages' counts are those of an earlier run): %s", exc)
-    return None
+    def refresh(db: Database) -> TallyReport | None:
+        return refresh_tallies(db) if changed or db.get(HOME_ID) is None else None
+    return refresh_logged(db, refresh, log=log, no_views="tallies: no browsing views in %s, nothing counted",
+                          failed="tallies not refreshed (the pages' counts are those of an earlier run)")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m pypioncouch.tallies http://host:5984/pypi", file=sys.stderr)
-        return 2
-    report = refresh_tallies(args[0])
-    print(f"tallies: {report.written} written, {report.deleted} deleted, {report.unchanged} unchanged "
-          f"in {report.seconds:.1f} s")
-    return 0
+    return command(argv, "tallies", refresh_tallies, lambda report: (
+        f"tallies: {report.written} written, {report.deleted} deleted, {report.unchanged} unchanged "
+        f"in {report.seconds:.1f} s"))
 
 
 if __name__ == "__main__":
