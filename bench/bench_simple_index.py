@@ -17,20 +17,20 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
 from pypioncouch.couch import Database, parse_database_url
 from pypioncouch.emulator import vocabulary as vocab
+from pypioncouch.names import normalize
 from pypioncouch.simple_index import refresh_simple_index
 
-from .bench_simple import static_server
+from .bench_simple import median_seconds, static_server
 from .servers import LABELS, bench_server, bench_server_kinds, install_app
 
 SCALES = [int(n) for n in os.environ.get("BENCH_SIMPLE_INDEX_PROJECTS", "10000,100000").split(",") if n.strip()]
@@ -45,28 +45,14 @@ def project_docs(projects: int, seed: int = 0) -> list[dict[str, Any]]:
     for i in range(projects):
         words = rng.sample(vocab.WORDS, 2)
         name = f"{rng.choice(vocab.PREFIXES)}{words[0]}{rng.choice(vocab.SEPARATORS)}{words[1]}-{i:x}"
-        doc_id = _normalize(name)
+        doc_id = normalize(name)
         docs.append({"_id": doc_id, "type": "project", "schema": 1, "name": name, "versions": ["1.0"],
                      "info": {"name": name, "version": "1.0"}, "last_serial": 20_000_000 + rng.randrange(10_000_000)})
     return docs
 
 
-def _normalize(name: str) -> str:
-    import re
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def _repeats(seconds: float) -> int:
     return 3 if seconds > 2 else (5 if seconds > 0.2 else 10)
-
-
-def _median(fetch: Callable[[], Any], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fetch()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def _get(session: requests.Session, url: str, accept: str, **headers: str) -> requests.Response:
@@ -107,17 +93,17 @@ def measure_scale(server: Any, projects: int, workdir: Path) -> dict[str, Any]:
             if pieced.content != built.content or pieced.status_code != 200:
                 raise RuntimeError(f"{label}: the pieced answer differs from the fallback's")
             try:
-                old = _median(lambda: _get(session, base + "simple/index/from-projects/", accept), _repeats(once))
+                old = median_seconds(lambda: _get(session, base + "simple/index/from-projects/", accept), _repeats(once))
             except RuntimeError as exc:
                 old = f"failed on a repeat (first took {once:.1f} s): {str(exc).split(': ', 1)[1][:80]}"
-        new = _median(lambda: _get(session, base + "simple/", accept), 10)
+        new = median_seconds(lambda: _get(session, base + "simple/", accept), 10)
         etag = pieced.headers["ETag"]
-        revalidated = _median(lambda: _get(session, base + "simple/", accept, **{"If-None-Match": etag}), 10)
+        revalidated = median_seconds(lambda: _get(session, base + "simple/", accept, **{"If-None-Match": etag}), 10)
         static_dir = workdir / f"{server.kind}-{projects}-{len(rows)}"
         static_dir.mkdir(parents=True)
         (static_dir / "index.html").write_bytes(pieced.content)
         with static_server(static_dir) as static_url:
-            floor = _median(lambda: _get(session, static_url + "/index.html", accept), 10)
+            floor = median_seconds(lambda: _get(session, static_url + "/index.html", accept), 10)
         rows.append({"media": label, "bytes": len(pieced.content), "old": old, "new": new, "revalidated": revalidated,
                      "static": floor})
     db.put({"_id": "zzz-bench-new-project", "type": "project", "schema": 1, "name": "zzz-bench-new-project",

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -106,6 +107,24 @@ def push_app(db: Database) -> Database:
 def app_db(db: Database) -> Database:
     """A new database with the CouchApp pushed, readable by anyone."""
     return push_app(db)
+
+
+def errors_running_at_once(function: Callable[[], object], times: int = 3) -> list[BaseException]:
+    """``function`` run by ``times`` threads at once; what any of them raised."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            function()
+        except BaseException as exc:  # noqa: BLE001  (given back to the test)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def write_payloads(db: Database, payloads: list[dict]) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
+from typing import Callable
 
 import requests
 
-from pypioncouch import NotInitialized, XmlRpcImporter, import_all, update
+from pypioncouch import NotInitialized, SyncReport, XmlRpcImporter, import_all, update
 from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
 from pypioncouch.names import normalize
@@ -239,15 +240,8 @@ class _RealProjectsOnly:
         return not name.startswith("listed-only-")
 
 
-def test_a_full_import_holds_the_listing_compact(db: Database, start_emulator, monkeypatch) -> None:
-    """The whole index's listing is read, and held while the import runs, as a ProjectList of what
-    the filters allow, not as dicts of every listed name (PyPI: 900,000 of them, some 140 bytes
-    each in a dict, and the importer held three: the answer, the listing, the to-do list)."""
-    dataset = generate_dataset(projects=3, seed=12)
-    extra = {f"listed-only-{i:05x}": 1 for i in range(100_000)}
-    listed = dataset.packages_with_serial
-    monkeypatch.setattr(dataset, "packages_with_serial", lambda: {**listed(), **extra})
-    emu = start_emulator(dataset)
+def held_when_the_sync_starts(monkeypatch, action: Callable[[], SyncReport]) -> tuple[SyncReport, int]:
+    """``action()``'s report, and the bytes it held (traced) when the sync began: the listing."""
     held: list[int] = []
     real_run = ProjectSync.run
 
@@ -261,11 +255,25 @@ def test_a_full_import_holds_the_listing_compact(db: Database, start_emulator, m
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        report = importer(db, emu, filters=[_RealProjectsOnly()], protocol="xmlrpc").import_all()
+        report = action()
     finally:
         tracemalloc.stop()
+    return report, held[0] - before
+
+
+def test_a_full_import_holds_the_listing_compact(db: Database, start_emulator, monkeypatch) -> None:
+    """The whole index's listing is read, and held while the import runs, as a ProjectList of what
+    the filters allow, not as dicts of every listed name (PyPI: 900,000 of them, some 140 bytes
+    each in a dict, and the importer held three: the answer, the listing, the to-do list)."""
+    dataset = generate_dataset(projects=3, seed=12)
+    extra = {f"listed-only-{i:05x}": 1 for i in range(100_000)}
+    listed = dataset.packages_with_serial
+    monkeypatch.setattr(dataset, "packages_with_serial", lambda: {**listed(), **extra})
+    emu = start_emulator(dataset)
+    report, held = held_when_the_sync_starts(
+        monkeypatch, importer(db, emu, filters=[_RealProjectsOnly()], protocol="xmlrpc").import_all)
     assert report.failed == {} and report.fetched == 3
-    assert held[0] - before < 2_000_000, held[0] - before  # 100,000 names held as dicts: 14 MB and more
+    assert held < 2_000_000, held  # 100,000 names held as dicts: 14 MB and more
 
 
 def test_an_update_from_a_simple_index_holds_its_listing_compact(db: Database, start_emulator, monkeypatch) -> None:
@@ -280,22 +288,7 @@ def test_an_update_from_a_simple_index_holds_its_listing_compact(db: Database, s
     index = emulator_server.simple_index
     monkeypatch.setattr(emulator_server, "simple_index",
                         lambda dataset, flavour: dict(index(dataset, flavour), projects=index(dataset, flavour)["projects"] + extra))
-    held: list[int] = []
-    real_run = ProjectSync.run
-
-    def run(self, todo, **options):
-        gc.collect()
-        held.append(tracemalloc.get_traced_memory()[0])
-        return real_run(self, todo, **options)
-
-    monkeypatch.setattr(ProjectSync, "run", run)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        report = importer(db, emu, protocol="json").update()
-    finally:
-        tracemalloc.stop()
+    report, held = held_when_the_sync_starts(monkeypatch, importer(db, emu, protocol="json").update)
     assert report.failed == {} and report.fetched == 0 and report.removed_projects == []
     assert all(db.get(project.normalized) for project in dataset)
-    assert held[0] - before < 6_000_000, held[0] - before  # as a dict: 11 MB and more
+    assert held < 6_000_000, held  # as a dict: 11 MB and more

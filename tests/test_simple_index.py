@@ -5,7 +5,6 @@ with the index the CouchApp builds from every project: tests/couchapp/test_simpl
 
 from __future__ import annotations
 
-import threading
 import zlib
 from typing import Any
 
@@ -15,7 +14,7 @@ from pypioncouch.couch import CouchError, Database
 from pypioncouch.servers import server_kind
 from pypioncouch.simple_index import (HEAD_ID, PREFIX, iter_pieces, piece_id, project_html, project_json,
                                       refresh_after_run, refresh_simple_index, render_pieces)
-from tests.conftest import push_app, rewrite_url
+from tests.conftest import errors_running_at_once, push_app, rewrite_url
 
 SIZES = {"max_bytes": 4_000, "target_bytes": 2_000, "min_bytes": 500}
 
@@ -119,20 +118,7 @@ def test_refresh_writes_what_changed_and_nothing_the_second_time(app_db: Databas
 def test_two_refreshes_at_once_leave_a_whole_index(app_db: Database) -> None:
     docs = [{"_id": name, "type": "project", "schema": 1, "name": name, "versions": [], "info": {}} for name in NAMES]
     assert all(r.get("ok") for r in app_db.bulk_docs(docs))
-    errors: list[BaseException] = []
-
-    def refresh() -> None:
-        try:
-            refresh_simple_index(app_db, **SIZES)
-        except BaseException as exc:  # noqa: BLE001  (reported below)
-            errors.append(exc)
-
-    threads = [threading.Thread(target=refresh) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert errors_running_at_once(lambda: refresh_simple_index(app_db, **SIZES)) == []
     head = app_db.get(HEAD_ID)
     stored = {row["id"]: row["doc"] for row in app_db.id_range(PREFIX)}
     assert all(entry["id"] in stored for entry in head["pieces"])

@@ -4,7 +4,6 @@ recounted from browse_tallies, written only when they change, safe to refresh tw
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from pypioncouch.couch import CouchError, Database
 from pypioncouch.documents import build_project_documents
 from pypioncouch.servers import server_kind
 from pypioncouch.tallies import BUCKET_VALUES, TALLY_PREFIX, refresh_after_run, refresh_tallies, tally_documents
-from tests.conftest import push_app, write_payloads
+from tests.conftest import errors_running_at_once, push_app, write_payloads
 from tests.couchapp.browse_data import KNOWN, payload
 
 
@@ -76,20 +75,7 @@ def test_values_a_project_drops_are_recounted_and_empty_buckets_deleted(app_db: 
 def test_two_refreshes_at_once_leave_the_right_counts(app_db: Database) -> None:
     """Recounted, never incremented: whichever write wins, it holds the counts of the data."""
     write_payloads(app_db, KNOWN)
-    errors: list[BaseException] = []
-
-    def refresh() -> None:
-        try:
-            refresh_tallies(app_db)
-        except BaseException as exc:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(exc)
-
-    threads = [threading.Thread(target=refresh) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert errors_running_at_once(lambda: refresh_tallies(app_db)) == []
     assert counts(app_db, "author") == {"ada lovelace": 2, "grace hopper": 1}
     assert refresh_tallies(app_db).written == 0
 
