@@ -16,7 +16,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 import requests
@@ -143,14 +143,19 @@ server.listen(0, '127.0.0.1', async () => {
 """
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
-def test_preload_keeps_content_length_whichever_way_headers_are_given(tmp_path: Path) -> None:
+def run_with_preload(tmp_path: Path, script_text: str) -> Any:
+    """What a Node.js script prints (JSON), run with the embedded server's HTTP preload."""
     script = tmp_path / "check.js"
-    script.write_text(PRELOAD_CHECK)
+    script.write_text(script_text)
     result = subprocess.run(["node", "--require", str(HTTP_PRELOAD), str(script)], capture_output=True, text=True,
                             timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
-    results = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+def test_preload_keeps_content_length_whichever_way_headers_are_given(tmp_path: Path) -> None:
+    results = run_with_preload(tmp_path, PRELOAD_CHECK)
     for path in ("/set-both", "/object", "/reason-object", "/flat-array", "/pairs"):
         assert results[path] == {"status": 200, "message": "Fine" if path == "/reason-object" else "OK",
                                  "body": "abc", "te": None, "cl": "3"}, path
@@ -179,12 +184,7 @@ server.listen(0, '127.0.0.1', () => {
 def test_preload_keeps_request_header_names_lower_case_when_they_are_replaced(tmp_path: Path) -> None:
     """Express reads ``if-none-match``, ``accept-encoding``: after express-pouchdb's rewrite assigned
     CouchDB-cased names (``If-None-Match``) it found none, so nothing under _rewrite got express's 304."""
-    script = tmp_path / "names.js"
-    script.write_text(HEADER_NAMES_CHECK)
-    result = subprocess.run(["node", "--require", str(HTTP_PRELOAD), str(script)], capture_output=True, text=True,
-                            timeout=60, stdin=subprocess.DEVNULL)
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout)
+    seen = run_with_preload(tmp_path, HEADER_NAMES_CHECK)
     assert "if-none-match" in seen["parsed"] and seen["raw"]
     assert seen["assigned"] == {"if-none-match": '"a"', "accept-encoding": "gzip",
                                 "x-couchdb-requested-path": "/t/x", "host": "h"}

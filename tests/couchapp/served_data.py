@@ -7,6 +7,8 @@ them); tests compare what the CouchApp serves with those captured responses.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from typing import Any, Iterator
 
 import pytest
@@ -108,3 +110,14 @@ def odd_db(couch_server: Any) -> Iterator[Database]:
     write(db, [doc for payload in payloads if payload for doc in build_project_documents(payload).all()])
     yield db
     drop(db)
+
+
+def curl_statuses(accept: str, *requests_made: list[str]) -> list[str]:
+    """The status code of each request, made in turn by one curl (``--next`` between them, so it
+    reuses its connection where it may); each request is a list of curl arguments."""
+    status = ["-s", "-o", os.devnull, "-w", "%{http_code}\\n", "-H", f"Accept: {accept}"]
+    arguments: list[str] = []
+    for number, request in enumerate(requests_made):
+        arguments += (["--next"] if number else []) + status + request
+    result = subprocess.run(["curl", *arguments], capture_output=True, text=True, timeout=120, check=True)
+    return result.stdout.split()

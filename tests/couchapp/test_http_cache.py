@@ -29,6 +29,7 @@ from pypioncouch.servers import AnyServer
 
 from tests.conftest import new_database, push_app, rewrite_url, write_payloads
 from tests.couchapp.prefix_proxy import PrefixProxy
+from tests.couchapp.served_data import curl_statuses
 
 PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
 LIST_ROUTES = [  # (path under _rewrite/, Accept)
@@ -139,17 +140,10 @@ def test_a_304_leaves_the_connection_usable(site: Database, couch_server: AnySer
 def test_curl_saves_and_compares_the_etag(site: Database, couch_server: AnyServer, tmp_path: Path) -> None:
     url = public(site, "simple/markupsafe/", couch_server)
     saved = tmp_path / "etag"
-
-    status = ["-s", "-o", os.devnull, "-w", "%{http_code}\\n", "-H", f"Accept: {PIP_ACCEPT}"]
-
-    def curl(*options: str) -> list[str]:
-        result = subprocess.run(["curl", *status, *options], capture_output=True, text=True, timeout=120, check=True)
-        return result.stdout.split()
-
-    assert curl("--etag-save", str(saved), url) == ["200"]
+    assert curl_statuses(PIP_ACCEPT, ["--etag-save", str(saved), url]) == ["200"]
     assert saved.read_text().strip().startswith('W/"')
     # Two requests in one curl, which reuses a connection when it may: the 304, then the page.
-    assert curl("--etag-compare", str(saved), url, "--next", *status, url) == ["304", "200"]
+    assert curl_statuses(PIP_ACCEPT, ["--etag-compare", str(saved), url], [url]) == ["304", "200"]
 
 
 def test_cors_on_list_answers(site: Database, couch_server: AnyServer) -> None:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import os
-import subprocess
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote, urlsplit
@@ -29,6 +27,7 @@ from pypioncouch.emulator.captured import captured_payload
 from pypioncouch.servers import AnyServer
 
 from tests.conftest import new_database, on_couchdb, push_app, rewrite_url, write_payloads
+from tests.couchapp.served_data import curl_statuses
 
 FILENAME = "MarkupSafe-3.0.2.tar.gz"
 FILE_BYTES = b"not really a tarball, " * 200  # past compression's 1 KB threshold, so gzip could apply
@@ -139,15 +138,9 @@ def test_curl_saves_and_compares_the_etag(site: Database, couch_server: AnyServe
     path, accept = ROUTES[kind]
     url = public(site, path, couch_server)
     saved = tmp_path / "etag"
-    status = ["-s", "-o", os.devnull, "-w", "%{http_code}\\n", "-H", f"Accept: {accept}"]
-
-    def curl(*options: str) -> list[str]:
-        result = subprocess.run(["curl", *status, *options], capture_output=True, text=True, timeout=120, check=True)
-        return result.stdout.split()
-
-    assert curl("--etag-save", str(saved), url) == ["200"]
+    assert curl_statuses(accept, ["--etag-save", str(saved), url]) == ["200"]
     assert saved.read_text().strip() == get(url, accept).headers["ETag"]
     # The 304, then the whole answer, in one curl that reuses its connection when it may.
-    assert curl("--etag-compare", str(saved), url, "--next", *status, url) == ["304", "200"]
+    assert curl_statuses(accept, ["--etag-compare", str(saved), url], [url]) == ["304", "200"]
     saved.write_text('"something-else"\n')
-    assert curl("--etag-compare", str(saved), url) == ["200"]
+    assert curl_statuses(accept, ["--etag-compare", str(saved), url]) == ["200"]
