@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +48,7 @@ from pypioncouch.tallies import refresh_tallies
 
 from . import pypi_shape
 from .bench_import import children_cpu_seconds, cpu_seconds
+from .bench_simple import median_seconds, static_server
 from .servers import LABELS, bench_server, bench_server_kinds
 
 PROJECTS = int(os.environ.get("BENCH_SCALE_PROJECTS", "100000"))
@@ -181,7 +181,22 @@ def pages(shapes: list[pypi_shape.ProjectShape]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def page_medians(db: Database, server: AnyServer, shapes: list[pypi_shape.ProjectShape]) -> list[dict[str, Any]]:
+def static_median(body: bytes, workdir: Path) -> float:
+    """The same bytes as a static file (bench_simple's floor: Python's http.server on loopback)."""
+    folder = workdir / "static-page"
+    folder.mkdir(exist_ok=True)
+    (folder / "page").write_bytes(body)
+    session = requests.Session()
+    session.headers["Accept-Encoding"] = "identity"
+    with static_server(folder) as url:
+        session.get(f"{url}/page").raise_for_status()
+        return median_seconds(lambda: session.get(f"{url}/page").content, PAGE_REPEATS)
+
+
+def page_medians(db: Database, server: AnyServer, shapes: list[pypi_shape.ProjectShape],
+                 workdir: Path) -> list[dict[str, Any]]:
+    """Each page kind's warm median and server CPU; an answer of a megabyte or more also as a
+    static file of the same bytes, in the same run."""
     session = requests.Session()
     session.auth = db.session.auth
     session.headers["Accept-Encoding"] = "identity"
@@ -192,15 +207,12 @@ def page_medians(db: Database, server: AnyServer, shapes: list[pypi_shape.Projec
         def fetch() -> requests.Response:
             return session.get(base + path, headers={"Accept": accept}, timeout=3600, allow_redirects=False)
         first = fetch()
-        times = []
         cpu_before = cpu_seconds(pid) if pid else 0.0
-        for _ in range(PAGE_REPEATS):
-            started = time.perf_counter()
-            response = fetch()
-            times.append(time.perf_counter() - started)
-        rows.append({"kind": kind, "status": first.status_code, "bytes": len(response.content),
-                     "median": statistics.median(times),
+        median = median_seconds(fetch, PAGE_REPEATS)
+        rows.append({"kind": kind, "status": first.status_code, "bytes": len(first.content), "median": median,
                      "cpu": (cpu_seconds(pid) - cpu_before) / PAGE_REPEATS if pid else 0.0})
+        if len(first.content) >= 1_000_000:
+            rows[-1]["static"] = static_median(first.content, workdir)
         log(f"  {kind}: {rows[-1]['median'] * 1000:.0f} ms ({first.status_code})")
     return rows
 
@@ -255,7 +267,7 @@ def measure(kind: str, index_url: str, emulator_pid: int, shapes: list[pypi_shap
         figures["derived"] = derived_documents(db)
         figures["disk_after_views"] = disk_bytes(data_dir)
         log(f"{kind}: views built in {figures['views']['seconds']:.0f} s; pages")
-        figures["pages"] = page_medians(db, server, shapes)
+        figures["pages"] = page_medians(db, server, shapes, workdir)
         if kind == "couchdb":
             figures["compaction_seconds"] = wait_compacted(db)
             figures["disk_after_compaction"] = disk_bytes(data_dir)
@@ -298,8 +310,9 @@ def markdown(runs: list[dict[str, Any]]) -> str:
         "threads, descriptions rendered, OPML/DOAP attached) imports it into an empty database of each server in "
         "turn; CouchDB's database has the `--setup` guard. The CouchApp is pushed afterwards, as a deploy pushes it "
         "(`push_design_doc`: scratch design document, each view queried until built), so the build is timed "
-        "alone; the tallies and the `/simple/` index pieces, which the importer renders from the views at the end "
-        "of a run, are rendered then (timed); then each page is requested once (not counted) and {PAGE_REPEATS} times (median). Sizes are the "
+        "alone (CouchDB builds every view of a design document in one pass: they answer together; PouchDB "
+        "Server builds each view on its first query, one after another); the tallies and the `/simple/` index pieces, which the importer renders from the views at the end "
+        f"of a run, are rendered then (timed); then each page is requested once (not counted) and {PAGE_REPEATS} times (median). Sizes are the "
         "server's data folder. The machine is shared with other work (load average below): wall times carry "
         "that noise, CPU seconds less so.",
         "",
@@ -349,13 +362,16 @@ def markdown(runs: list[dict[str, Any]]) -> str:
     row("view build, `_design/pypi`", lambda r: _t(r["views"]["seconds"]) if "views" in r else "not run")
     row("tallies rendered / `/simple/` index rendered", lambda r: " / ".join(
         _t(r["derived"][k]) for k in ("tallies", "simple_index")) if "derived" in r else "not run")
-    views = sorted({v for r in runs for v in r.get("views", {}).get("per_view", {})})
+    def one_at_a_time(r: dict[str, Any]) -> bool:  # PouchDB Server: each view its own build
+        return sum(1 for seconds in r.get("views", {}).get("per_view", {}).values() if seconds >= 1) > 1
+
+    views = sorted({v for r in runs if one_at_a_time(r) for v in r["views"]["per_view"]})
     for view in views:
         row(f"… until `{view}` answered", lambda r, v=view: _t(r["views"]["per_view"][v])
             if v in r.get("views", {}).get("per_view", {}) else "")
     with_pages = [r for r in runs if r.get("pages")]
     if with_pages:
-        lines += ["", "Pages, warm median (server CPU per request in brackets):", "",
+        lines += ["", "Pages, warm median (server CPU per request in brackets; an answer of a megabyte or more also as a static file of the same bytes, Python's http.server, in the same run):", "",
                   "| page | " + " | ".join(f"{r['server']}, {_scale(r)}" for r in with_pages) + " | bytes (largest set) |",
                   "|---|" + "---:|" * (len(with_pages) + 1)]
         for index, page in enumerate(with_pages[-1]["pages"]):
@@ -363,6 +379,7 @@ def markdown(runs: list[dict[str, Any]]) -> str:
             for r in with_pages:
                 p = next((p for p in r["pages"] if p["kind"] == page["kind"]), None)
                 cells.append("" if p is None else f"{_ms(p['median'])} ({_ms(p['cpu'])})"
+                             + (f"; static file {_ms(p['static'])}" if "static" in p else "")
                              + ("" if p["status"] == 200 else f" HTTP {p['status']}"))
             lines.append(f"| {page['kind']} | " + " | ".join(cells) + f" | {page['bytes']:,} |")
         lines += ["", "The sample projects: " + "; ".join(
