@@ -59,7 +59,15 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function isName(v) { return isString(v) && /^[a-z0-9._-]+$/.test(v); }
   function isText(v) { return typeof v === 'string'; }
   function isFilename(v) { return isString(v) && v.indexOf('/') < 0; }
-  function isRendering(v) { return isObject(v) && isArray(v.pieces) && isText(v.text); }
+  function isRendering(v) {
+    return isObject(v) && ((isArray(v.pieces) && isText(v.text)) || (isText(v.attachment) && isInt(v.bytes)));
+  }
+  // A page's attachment document: its head's id, the first 16 hex digits of its bytes' SHA-256, the rendering.
+  function ownAttachment(d) {
+    var prefix = d.project + '//simple/';
+    return d._id === prefix + String(d.sha256).slice(0, 16) + '.' + d.rendering && /^[0-9a-f]{64}$/.test(d.sha256) &&
+      (d.rendering === 'json' || d.rendering === 'html');
+  }
   // A piece's id: its head's, then the first 16 hex digits of its text's SHA-256 ([-<n>] for a repeat).
   function ownPiece(d, infix) {
     var prefix = d.project + infix;
@@ -102,8 +110,8 @@ function (newDoc, oldDoc, userCtx, secObj) {
       idRule: 'project//json/<first 16 hex digits of the text\'s SHA-256>[-<n>]'
     },
     simple_page: {
-      fields: {project: [isName, 'a normalized name'], json: [isRendering, 'a rendering ({pieces, text})'],
-               html: [isRendering, 'a rendering ({pieces, text})']},
+      fields: {project: [isName, 'a normalized name'], json: [isRendering, 'a rendering ({pieces, text} or {attachment, bytes})'],
+               html: [isRendering, 'a rendering ({pieces, text} or {attachment, bytes})']},
       id: function (d) { return d.project + '//simple'; },
       idRule: 'project//simple'
     },
@@ -111,6 +119,11 @@ function (newDoc, oldDoc, userCtx, secObj) {
       fields: {project: [isName, 'a normalized name'], text: [isText, 'a string']},
       id: function (d) { return ownPiece(d, '//simple/') ? d._id : null; },
       idRule: 'project//simple/<first 16 hex digits of the text\'s SHA-256>[-<n>]'
+    },
+    simple_attachment: {
+      fields: {project: [isName, 'a normalized name'], sha256: [isString, 'a string'], bytes: [isInt, 'an integer']},
+      id: function (d) { return ownAttachment(d) ? d._id : null; },
+      idRule: 'project//simple/<first 16 hex digits of sha256>.<json|html>'
     },
     state: {fields: {}, id: function () { return 'pypioncouch:state'; }, idRule: 'fixed'},
     simple_index: {
@@ -145,7 +158,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function checkShape() {
     var spec = TYPES[newDoc.type], field, check, expected;
     if (!spec) {
-      refuse('"type" must be one of project, release, release_files, json_api, json_api_piece, simple_page, simple_piece, distribution, state, tally, import_error');
+      refuse('"type" must be one of project, release, release_files, json_api, json_api_piece, simple_page, simple_piece, simple_attachment, distribution, state, tally, import_error');
     }
     for (field in spec.fields) {
       if (spec.fields.hasOwnProperty(field)) {

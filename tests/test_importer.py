@@ -121,6 +121,24 @@ def test_unchanged_documents_keep_their_revision(db: Database, start_emulator) -
     assert f"{pid}/50.0" in after
 
 
+def test_a_page_stored_as_attachments_is_written_once(db: Database, start_emulator, monkeypatch) -> None:
+    """A long Simple page goes to attachment documents named by their digest (simple_pages.py);
+    importing the same data again leaves them be, though CouchDB keeps the HTML one gzipped
+    under a digest of its own."""
+    monkeypatch.setattr("pypioncouch.simple_pages.ATTACH_CHARS", 2_000)
+    dataset = generate_dataset(projects=3, releases_per_project=8, seed=5)
+    emu = start_emulator(dataset)
+    importer(db, emu).import_all()
+    pids = [normalize(project.name) for project in dataset]
+    db.bulk_docs([{**doc, "last_serial": 0} for doc in db.fetch(pids).values()])  # each project looks stale
+    before = revisions(db)
+    attached = sorted(doc_id for doc_id in before if doc_id.endswith((".json", ".html")) and "//simple/" in doc_id)
+    assert len(attached) == 6
+    importer(db, emu).import_all()  # so each is built again, to the same page
+    after = revisions(db)
+    assert {doc_id for doc_id in before if after.get(doc_id) != before[doc_id]} == {STATE_ID, *pids}
+
+
 def test_release_info_learnt_while_latest_is_kept(db: Database, start_emulator) -> None:
     dataset = installable_project("keeper", ["1.0"])
     emu = start_emulator(dataset)

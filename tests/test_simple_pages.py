@@ -4,6 +4,8 @@ the stored documents look like and the JavaScript semantics the port keeps."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 
 from pypioncouch.documents import build_project_documents
@@ -29,6 +31,21 @@ def test_pieces_join_to_both_renderings_and_the_head_comes_last() -> None:
         assert "".join(texts[i] for i in head[rendering]["pieces"]) + head[rendering]["text"] == render(built)
     assert json.loads(render_json(built)) == built
     assert [doc["_id"] for doc in stored].count(head["_id"]) == 1 and len(stored) > 3
+
+
+def test_a_long_rendering_is_one_attachment_named_by_its_digest() -> None:
+    project, releases = documents()
+    built = page(project, releases)
+    json_text = render_json(built).encode()
+    stored = page_documents(project, releases, attach_over=len(json_text) - 1)
+    attached, head = stored[0], stored[-1]
+    digest = hashlib.sha256(json_text).hexdigest()
+    assert attached["_id"] == f"idna//simple/{digest[:16]}.json" and attached["sha256"] == digest
+    assert attached["_attachments"] == {"index.json": {"content_type": "application/vnd.pypi.simple.v1+json",
+                                                       "data": base64.b64encode(json_text).decode()}}
+    assert head["json"] == {"attachment": attached["_id"], "bytes": len(json_text)}
+    assert len(render_html(built)) < len(json_text) and "attachment" not in head["html"]  # HTML is shorter here
+    assert [doc["type"] for doc in stored] == ["simple_attachment", "simple_page"]
 
 
 def test_a_small_page_is_all_in_its_head() -> None:

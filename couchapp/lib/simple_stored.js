@@ -6,6 +6,10 @@
  * read. The page object and its two renderings are lib/simple_page and lib/simple_render,
  * run by the importer (ported to Python) instead of per request.
  *
+ * A rendering too long to pass through the query server quickly is stored as an attachment
+ * instead, which CouchDB serves from disk: the list answers 307 to it (`X-PyPI-Last-Serial`
+ * on the redirect; docs/schema.md).
+ *
  * Where no stored page can be trusted (none yet, a head whose serial is not the project
  * document's, a piece not there: an older importer's database, a mirror between two
  * replicated documents; or a quarantined project) the reader is sent (307) to the page
@@ -19,6 +23,8 @@ var simple = require('lib/simple');
 var stored = require('lib/stored_answer');
 
 exports.FALLBACK = 'simple-from-documents';
+// offer name -> the attachment of that rendering (importer/pypioncouch/simple_pages.py ATTACHMENTS).
+var ATTACHMENTS = {json: 'index.json', html: 'index.html'};
 
 function fallback(req, name) {
   var location = '../../' + exports.FALLBACK + '/' + encodeURIComponent(name) + '/' + responses.formatQuery(req);
@@ -29,15 +35,29 @@ function fallback(req, name) {
 /* The head of the project's row, when its stored page can be trusted; else null. */
 function storedHead(name, row) {
   var head = row.doc;
-  if (row.value.quarantined || !stored.isHead(head, 'simple_page', ['json', 'html']) || head.project !== name) {
+  if (row.value.quarantined || !stored.isHead(head, 'simple_page', ['json', 'html'], true) || head.project !== name) {
     return null;
   }
   return head.last_serial === row.value.last_serial ? head : null;  // else not this project document's
 }
 
+/*
+ * 307 to the attachment holding `rendering` ({attachment, bytes}) of the head `headId`, once its
+ * row shows the document is there (else null): `files/<document>/<attachment>`, two levels
+ * below the root as `simple/<name>/` is, so the page's relative links resolve alike. Only the
+ * rendering's own type is stored: the v1+html type is left to the page built per request.
+ */
+function toAttachment(req, getRow, headId, part, offer, rendering, serial) {
+  var doc = stored.readAttachment(getRow, headId, part, rendering), file = ATTACHMENTS[offer.name], location;
+  if (doc === null || !file || !doc._attachments || !doc._attachments[file]) { return null; }
+  location = '../../files/' + encodeURIComponent(doc._id) + '/' + file;
+  return responses.response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
+                            serial === null ? {'Location': location} : {'Location': location, 'X-PyPI-Last-Serial': serial});
+}
+
 /* The whole response, CORS and caching included (lib/http_cache). `ddoc`: the list's `this`. */
 exports.response = function (req, getRow, ddoc) {
-  var name = String(req.query.name), first, head, offer, isJson, resp, validator, unchanged, text;
+  var name = String(req.query.name), first, head, offer, isJson, rendering, serial, resp, validator, unchanged, text;
   if (!names.isNormalized(name)) { return cache.conditional(req, responses.redirectToNormalized(req, name, '/')); }
   first = stored.projectRow(name, getRow);
   if (first === null) { return cache.conditional(req, responses.notFoundText()); }
@@ -46,12 +66,17 @@ exports.response = function (req, getRow, ddoc) {
   offer = negotiate.choose(req, simple.OFFERS);
   if (offer === null) { return cache.conditional(req, responses.notAcceptable(simple.OFFERS)); }
   isJson = offer.name === 'json';
-  resp = responses.response(200, simple.contentType(offer), '',
-                            head.last_serial === null ? {} : {'X-PyPI-Last-Serial': String(head.last_serial)});
+  rendering = isJson ? head.json : head.html;
+  serial = head.last_serial === null ? null : String(head.last_serial);
+  if (stored.isAttached(rendering)) {
+    return cache.conditional(req, toAttachment(req, getRow, head._id, isJson ? 1 : 2, offer, rendering, serial) ||
+                                  fallback(req, name));
+  }
+  resp = responses.response(200, simple.contentType(offer), '', serial === null ? {} : {'X-PyPI-Last-Serial': serial});
   validator = cache.documents(ddoc, [first], req);
   unchanged = cache.notModified(req, resp, validator);
   if (unchanged !== null) { return unchanged; }
-  text = stored.readPieces(getRow, head._id, isJson ? 1 : 2, isJson ? head.json : head.html);
+  text = stored.readPieces(getRow, head._id, isJson ? 1 : 2, rendering);
   if (text === null) { return cache.conditional(req, fallback(req, name)); }
   resp.body = text;
   return cache.conditional(req, resp, validator);

@@ -39,14 +39,38 @@ exports.readPieces = function (getRow, headId, part, rendering) {
   return texts.join('');
 };
 
-/* A head that can be read: of `type`, with each of `renderings` ({pieces, text}) in place. */
-exports.isHead = function (doc, type, renderings) {
+/* Whether `rendering` is stored as an attachment ({attachment, bytes}) rather than as {pieces, text}. */
+exports.isAttached = function (rendering) {
+  return !!rendering && typeof rendering.attachment === 'string';
+};
+
+/*
+ * The document holding `rendering` as an attachment, from its row [name, part, 0] (rows of a
+ * smaller part and of another head passed over, as readPieces does); null when it is not there
+ * or not the one the head names.
+ */
+exports.readAttachment = function (getRow, headId, part, rendering) {
+  var row = getRow();
+  while (row && row.key[1] <= part) {
+    if (row.id === headId && row.key[1] === part) {
+      return row.doc && row.doc._id === rendering.attachment ? row.doc : null;
+    }
+    row = getRow();
+  }
+  return null;
+};
+
+/* A head that can be read: of `type`, with each of `renderings` ({pieces, text}; or, when
+ * `attachable`, an attachment) in place. */
+exports.isHead = function (doc, type, renderings, attachable) {
   var i, rendering;
   if (!doc || doc.type !== type) { return false; }
   for (i = 0; i < renderings.length; i++) {
     rendering = renderings[i] === null ? doc : doc[renderings[i]];
-    if (!rendering || Object.prototype.toString.call(rendering.pieces) !== '[object Array]' ||
-        typeof rendering.text !== 'string') { return false; }
+    if (!rendering) { return false; }
+    if (!(attachable && exports.isAttached(rendering)) &&
+        (Object.prototype.toString.call(rendering.pieces) !== '[object Array]' ||
+        typeof rendering.text !== 'string')) { return false; }
   }
   return true;
 };

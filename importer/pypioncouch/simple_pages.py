@@ -10,7 +10,11 @@ renderings, PEP 691 JSON and PEP 503 HTML, as text (answer_pieces.py):
 - ``<name>//simple`` (type ``simple_page``), the *head*: ``last_serial`` (the list sends
   it as ``X-PyPI-Last-Serial`` and checks it against the project document's), and for each
   rendering (``json``, ``html``) its ``pieces`` (ids, in order) and ``text``, the last part;
-- ``<name>//simple/<digest>`` (type ``simple_piece``): one piece of one rendering.
+- ``<name>//simple/<digest>`` (type ``simple_piece``): one piece of one rendering;
+- ``<name>//simple/<digest>.<json|html>`` (type ``simple_attachment``): a rendering longer than
+  ``ATTACH_CHARS``, whole, as the document's attachment. The head's rendering names it
+  (``attachment``) instead of pieces, and the list redirects there: CouchDB serves an attachment
+  from disk, at a static file's speed, where pieces pass through the query server.
 
 The list (lists/simple_project_page.js) reads the project's row, then only the pieces of
 the rendering the request negotiated, and stops. Where there is no stored page it can
@@ -29,19 +33,30 @@ object's integer-like keys first (an upstream file entry with a key such as ``"1
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from typing import Any, Iterable
 
 from .answer_pieces import PIECE_CHARS, group, piece_documents
 from .urlsafety import is_safe_file_url
 
-__all__ = ["page", "render_html", "render_json", "page_documents", "head_id", "API_VERSION", "SCHEMA_VERSION"]
+__all__ = ["page", "render_html", "render_json", "page_documents", "attachment_document", "head_id",
+           "API_VERSION", "SCHEMA_VERSION", "ATTACH_CHARS", "ATTACHMENTS"]
 
 Document = dict[str, Any]
 
 API_VERSION = "1.4"
 SCHEMA_VERSION = 1
 STATUSES = ("active", "archived", "quarantined", "deprecated")
+
+# A rendering longer than this is stored as an attachment, which CouchDB serves from disk, and
+# the list redirects to it: passing megabytes through the query server cost 12-42x a static
+# file (docs/benchmarks.md, "Scale"). Below it, pieces: one request, no redirect.
+ATTACH_CHARS = PIECE_CHARS
+# rendering -> (attachment name, Content-Type); lib/simple.js's types for "json" and "html".
+ATTACHMENTS = {"json": ("index.json", "application/vnd.pypi.simple.v1+json"),
+               "html": ("index.html", "text/html; charset=utf-8")}
 
 
 class _Undefined:
@@ -291,18 +306,39 @@ def render_json(built: Document) -> str:
 
 
 def page_documents(project: Document, release_docs: Iterable[Document], *,
-                   limit: int | None = None) -> list[Document]:
-    """The pieces of both renderings, then the head, for a project document and its release
-    documents (pieces of at most ``limit`` characters, default ``PIECE_CHARS``)."""
+                   limit: int | None = None, attach_over: int | None = None) -> list[Document]:
+    """The pieces or attachments of both renderings, then the head, for a project document and
+    its release documents: pieces of at most ``limit`` characters (default ``PIECE_CHARS``);
+    a rendering longer than ``attach_over`` characters (default ``ATTACH_CHARS``) is one
+    attachment instead (``attachment_document``)."""
     name = project["_id"]
     built = page(project, release_docs)
     head: Document = {"_id": head_id(name), "type": "simple_page", "schema": SCHEMA_VERSION, "project": name,
                       "last_serial": project.get("last_serial")}
-    pieces: list[Document] = []
+    parts: list[Document] = []
     seen: dict[str, int] = {}
     for rendering, fragments in (("json", json_fragments(built)), ("html", html_fragments(built))):
+        if sum(len(fragment) for fragment in fragments) > (ATTACH_CHARS if attach_over is None else attach_over):
+            attached = attachment_document(name, rendering, "".join(fragments))
+            parts.append(attached)
+            head[rendering] = {"attachment": attached["_id"], "bytes": attached["bytes"]}
+            continue
         *texts, last = group(fragments, limit or PIECE_CHARS)
         docs = piece_documents(head_id(name), "simple_piece", name, texts, schema=SCHEMA_VERSION, seen=seen)
-        pieces.extend(docs)
+        parts.extend(docs)
         head[rendering] = {"pieces": [doc["_id"] for doc in docs], "text": last}
-    return [*pieces, head]
+    return [*parts, head]
+
+
+def attachment_document(name: str, rendering: str, text: str) -> Document:
+    """One rendering as the attachment ``ATTACHMENTS[rendering]`` of a ``simple_attachment``
+    document, ``<name>//simple/<16 hex digits of its SHA-256>.<json|html>``: a changed page is a
+    new document, so a reader redirected to the old one still finds it until the head moves on."""
+    data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    attachment_name, content_type = ATTACHMENTS[rendering]
+    return {"_id": f"{head_id(name)}/{digest[:16]}.{rendering}", "type": "simple_attachment",
+            "schema": SCHEMA_VERSION, "project": name, "rendering": rendering, "sha256": digest,
+            "bytes": len(data),
+            "_attachments": {attachment_name: {"content_type": content_type,
+                                               "data": base64.b64encode(data).decode("ascii")}}}

@@ -6,7 +6,7 @@ before): byte for byte, both renderings, on both servers."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import pytest
 import requests
@@ -27,12 +27,26 @@ def without_page(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [doc for doc in docs if not doc["type"].startswith("simple_")]
 
 
+def served(db: Database, name: str, accept: str | None) -> tuple[requests.Response, requests.Response]:
+    """The stored page's answer and its body as a client gets it: the answer itself, or, for a
+    rendering stored as an attachment, the attachment its 307 names (``files/<doc>/<name>``)."""
+    answer = get(db, f"simple/{name}/", accept)
+    if answer.status_code != 307:
+        return answer, answer
+    followed = requests.get(urljoin(rewrite_url(db, f"simple/{name}/"), answer.headers["Location"]),
+                            headers={"Accept": accept}, allow_redirects=False, timeout=120)
+    if not answer.headers["Location"].startswith("../../files/"):  # to the built page: its answer is the one
+        return followed, followed
+    return answer, followed
+
+
 def assert_same_page(db: Database, name: str, accept: str | None) -> requests.Response:
-    stored, built = get(db, f"simple/{name}/", accept), get(db, f"simple-from-documents/{name}/", accept)
+    (answer, stored), built = served(db, name, accept), get(db, f"simple-from-documents/{name}/", accept)
     assert (stored.status_code, built.status_code) == (200, 200)
     assert stored.content == built.content
-    for header in ("Content-Type", "Vary", "X-PyPI-Last-Serial", "Access-Control-Allow-Origin"):
-        assert stored.headers.get(header) == built.headers.get(header), header
+    assert stored.headers["Content-Type"] == built.headers["Content-Type"]
+    for header in ("Vary", "X-PyPI-Last-Serial", "Access-Control-Allow-Origin"):
+        assert answer.headers.get(header) == built.headers.get(header), header
     return stored
 
 
@@ -48,10 +62,30 @@ def test_stored_page_of_odd_projects_is_byte_for_byte_the_built_one(odd_db: Data
     assert_same_page(odd_db, name, ACCEPTS[accept])
 
 
-def test_many_files_come_in_several_pieces_of_each_rendering(odd_db: Database) -> None:
+def test_a_long_page_is_sent_to_its_attachments(odd_db: Database) -> None:
     head = odd_db.get(head_id("many-files"))
-    assert len(head["json"]["pieces"]) >= 2 and len(head["html"]["pieces"]) >= 1  # and the head's text
-    assert len(get(odd_db, "simple/many-files/", SIMPLE_JSON).json()["files"]) == 6_000
+    assert set(head["json"]) == set(head["html"]) == {"attachment", "bytes"}
+    answer, page = served(odd_db, "many-files", PIP_ACCEPT)
+    assert answer.status_code == 307 and answer.headers["Location"] == \
+        "../../files/" + quote(head["json"]["attachment"], safe="") + "/index.json"
+    assert answer.headers["X-PyPI-Last-Serial"] == str(head["last_serial"])
+    assert len(page.json()["files"]) == 6_000 and len(page.content) == head["json"]["bytes"]
+    assert page.headers["Content-Type"] == SIMPLE_JSON
+    again = requests.get(page.url, headers={"If-None-Match": page.headers["ETag"]}, timeout=60)
+    assert (again.status_code, again.content) == (304, b"")  # the server's own validator for its attachment
+    answer, page = served(odd_db, "many-files", BROWSER_ACCEPT)
+    assert answer.headers["Location"].endswith("/index.html") and page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert page.content.count(b"<a ") == 6_000
+
+
+def test_an_attachment_not_there_yet_sends_to_the_built_page(app_db: Database) -> None:
+    docs = build_project_documents(captured_payload("markupsafe"))
+    releases = without_page(docs.releases)
+    page = page_documents(docs.project, releases, attach_over=10_000)
+    assert [doc["type"] for doc in page] == ["simple_attachment", "simple_attachment", "simple_page"]
+    write(app_db, [docs.project, *releases, page[1], page[2]])  # the head, and the HTML rendering's attachment
+    assert_sent_to_built_page(app_db, "markupsafe")
+    assert served(app_db, "markupsafe", BROWSER_ACCEPT)[1].headers["Content-Type"] == "text/html; charset=utf-8"
 
 
 @pytest.mark.parametrize("name", ["100", "1e2", "numbers"])
@@ -78,17 +112,22 @@ def test_non_normalized_name_and_unknown_project(captured_db: Database) -> None:
     assert (missing.status_code, missing.content) == (404, b"Not Found\n")
 
 
-def test_etag_from_the_head_and_a_304_that_reads_no_piece(odd_db: Database) -> None:
-    first = get(odd_db, "simple/many-files/", PIP_ACCEPT)
+def test_etag_from_the_head_and_a_304_that_reads_no_piece(app_db: Database) -> None:
+    docs = build_project_documents(captured_payload("markupsafe"))
+    releases = without_page(docs.releases)
+    page = page_documents(docs.project, releases, limit=20_000)
+    assert {doc["type"] for doc in page[:-1]} == {"simple_piece"}
+    write(app_db, [docs.project, *releases, *page])
+    first = get(app_db, "simple/markupsafe/", PIP_ACCEPT)
     etag = first.headers["ETag"]
-    assert etag.startswith('W/"v-')  # from the head's revision, not a hash of 3 MB of body
-    again = get(odd_db, "simple/many-files/", PIP_ACCEPT)
+    assert etag.startswith('W/"v-')  # from the head's revision, not a hash of the body
+    again = get(app_db, "simple/markupsafe/", PIP_ACCEPT)
     assert again.headers["ETag"] == etag
-    response = requests.get(rewrite_url(odd_db, "simple/many-files/"),
+    response = requests.get(rewrite_url(app_db, "simple/markupsafe/"),
                             headers={"Accept": PIP_ACCEPT, "If-None-Match": etag}, timeout=60)
     assert (response.status_code, response.content) == (304, b"")
     assert response.headers.get("Content-Type") in (None, SIMPLE_JSON)  # PouchDB Server's Express drops it
-    html = get(odd_db, "simple/many-files/", BROWSER_ACCEPT)
+    html = get(app_db, "simple/markupsafe/", BROWSER_ACCEPT)
     assert html.headers["ETag"] != etag  # the HTML rendering is another answer
 
 
@@ -143,11 +182,19 @@ def test_quarantined_project_is_served_the_built_page(app_db: Database) -> None:
 def test_guard_takes_pages_and_refuses_misnamed_pieces(app_db: Database) -> None:
     install_guard(app_db)
     docs = build_project_documents(captured_payload("orjson"))
-    stored = page_documents(docs.project, without_page(docs.releases), limit=5_000)
-    assert len(stored) > 1
+    stored = page_documents(docs.project, without_page(docs.releases), limit=5_000, attach_over=10**9)
+    assert len(stored) > 1 and stored[0]["type"] == "simple_piece"
     write(app_db, stored)
     result = app_db.bulk_docs([dict(stored[0], _id="orjson//simple/not-a-digest"),
                                dict(stored[0], _id="other//simple/" + "0" * 16),
                                dict(stored[-1], _id="orjson//simple2")])
     assert [r.get("error") for r in result] == ["forbidden", "forbidden", "forbidden"]
     assert "project//simple/" in result[0]["reason"]
+    docs = build_project_documents(captured_payload("markupsafe"))
+    attached = page_documents(docs.project, without_page(docs.releases), attach_over=1_000)
+    assert [r.get("ok") for r in app_db.bulk_docs(attached)] == [True, True, True]
+    result = app_db.bulk_docs([dict(attached[0], _id=attached[0]["_id"].replace(".json", ".html")),
+                               dict(attached[0], _id=attached[0]["_id"][:-8] + "0" * 3 + ".json"),
+                               dict(attached[0], sha256="not hex")])
+    assert [r.get("error") for r in result] == ["forbidden", "forbidden", "forbidden"]
+    assert "project//simple/<first 16 hex digits of sha256>.<json|html>" in result[0]["reason"]
