@@ -202,7 +202,8 @@ class Node:
     def changes(self, *, since: Any = "now", filter: ChangeFilter | None = None, follow: bool = True,
                 poll_interval: float = 1.0, batch: int = 500) -> ChangeFeed:
         """New, changed, yanked, un-yanked and removed releases, as ``ReleaseChange`` objects, in
-        the order the node stored them, from ``since`` (``"now"``, ``0`` for everything, or the
+        feed order (the order the node stored them on PouchDB Server; on a sharded CouchDB
+        database no set order: docs/couchdb-vs-pouchdb.md, "Order"), from ``since`` (``"now"``, ``0`` for everything, or the
         ``seq`` of the last change a previous run handled). ``filter``: ``Projects(...)`` or
         ``Classifier(...)`` (client/changes.py). ``follow=False`` stops once caught up."""
         return ChangeFeed(self, since=since, filter=filter, follow=follow, poll_interval=poll_interval, batch=batch)
