@@ -204,12 +204,13 @@ def page_medians(db: Database, server: AnyServer, shapes: list[pypi_shape.Projec
     pid = server.process.pid if server.process else None
     rows = []
     for kind, path, accept in pages(shapes):
-        def fetch() -> requests.Response:
-            return session.get(base + path, headers={"Accept": accept}, timeout=3600, allow_redirects=False)
+        def fetch() -> requests.Response:  # redirects followed: what a client pays (a long Simple page's attachment)
+            return session.get(base + path, headers={"Accept": accept}, timeout=3600)
         first = fetch()
         cpu_before = cpu_seconds(pid) if pid else 0.0
         median = median_seconds(fetch, PAGE_REPEATS)
-        rows.append({"kind": kind, "status": first.status_code, "bytes": len(first.content), "median": median,
+        status = "→".join(str(r.status_code) for r in [*first.history, first])
+        rows.append({"kind": kind, "status": status, "bytes": len(first.content), "median": median,
                      "cpu": (cpu_seconds(pid) - cpu_before) / PAGE_REPEATS if pid else 0.0})
         if len(first.content) >= 1_000_000:
             rows[-1]["static"] = static_median(first.content, workdir)

@@ -146,6 +146,25 @@ def test_filtered_by_classifier_follows_projects_in_and_out(node: Node, upstream
     assert seen(events) == {("new", "other-lib", "3.0")}
 
 
+def test_a_project_row_before_its_releases_rows_loses_none(node: Node, upstream: EmulatorServer,
+                                                             importer: XmlRpcImporter) -> None:
+    """As a sharded CouchDB feed can give them: a removed project's document row first."""
+    _, since = caught_up(node, since="now")
+    upstream.dataset.remove_project("Django-App")
+    importer.update()
+    rows = requests.get(f"{node.database_url}/_changes", params={"since": since}, timeout=60).json()["results"]
+    rows.sort(key=lambda row: "/" in row["id"])  # the project document's row before its releases'
+    assert rows[0]["id"] == "django-app" and {"django-app/0.9", "django-app/1.0"} <= {row["id"] for row in rows}
+    for sharded in (True, False):
+        feed = node.changes(since=since, filter=Classifier("Framework :: Django"), follow=False)
+        feed._sharded, feed._members = sharded, {"django-app"}
+        events = list(feed._events_of(rows))
+        if sharded:
+            assert seen(events) == {("removed", "django-app", "0.9"), ("removed", "django-app", "1.0")}
+        else:  # an ordered feed never gives them so: what left has left
+            assert events == []
+
+
 def test_follows_while_the_importer_writes(node: Node, upstream: EmulatorServer, importer: XmlRpcImporter) -> None:
     feed = node.changes(since="now", poll_interval=0.2)
     got: queue.Queue[ReleaseChange] = queue.Queue()

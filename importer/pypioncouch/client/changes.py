@@ -12,7 +12,10 @@ Filters are applied here, from the document ids the feed carries (a release's pr
 the first segment of its id), so they work alike on both servers and on deletions:
 ``Projects(names)`` keeps those projects; ``Classifier(c)`` keeps the projects that have
 ``c`` at any level of its ``::`` tree, starting from the node's index of them and
-following every project document that changes. The importer writes a project's release
+following every project document that changes. On a sharded CouchDB database, whose feed
+may give a project document's row before its releases' rows written earlier, a project that
+leaves keeps its releases reported until the feed is next caught up (its ``removed`` releases
+when it is deleted); rows written after it left, in a backlog read before that, are reported too. The importer writes a project's release
 documents before its project document; a release of a project not (yet) known to have the
 classifier is held back until its project document comes by (the last ``PENDING_LIMIT``
 of them), then reported, carrying that project document's ``seq``.
@@ -133,6 +136,12 @@ class ChangeFeed(Iterator[ReleaseChange]):
         self.last_seq: Any = since
         self._closed = threading.Event()
         self._members: set[str] | None = None
+        # A sharded CouchDB database's feed can give a project document's row before its releases'
+        # rows written earlier (docs/couchdb-vs-pouchdb.md, "Order"): a project that leaves the
+        # classifier keeps its releases reported until the feed is next caught up, by which time
+        # every row written before its project document has come. PouchDB Server's is in order.
+        self._sharded = node.server == "couchdb"
+        self._left: set[str] = set()
         self._pending: deque[tuple[str, _Entry]] = deque(maxlen=PENDING_LIMIT)
         self._events = self._run()
 
@@ -161,6 +170,8 @@ class ChangeFeed(Iterator[ReleaseChange]):
                 yield event
             self.last_seq = answer.get("last_seq", self.last_seq)
             caught_up = len(rows) < self.batch
+            if caught_up:
+                self._left.clear()
             if caught_up and not self.follow:
                 return
             waiting = caught_up
@@ -232,7 +243,7 @@ class ChangeFeed(Iterator[ReleaseChange]):
             return True
         if isinstance(self.filter, Projects):
             return project in self.filter.names
-        return self._members is not None and project in self._members
+        return self._members is not None and (project in self._members or project in self._left)
 
     def _project_documents(self, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any] | None]:
         """For a classifier filter: the batch's project ids, each with its document (None if deleted)."""
@@ -248,11 +259,14 @@ class ChangeFeed(Iterator[ReleaseChange]):
         of a project that just came in."""
         assert self._members is not None and isinstance(self.filter, Classifier)
         if not _has_classifier(doc, self.filter.classifier):
+            if project in self._members and self._sharded:
+                self._left.add(project)
             self._members.discard(project)
             return []
         if project in self._members:
             return []
         self._members.add(project)
+        self._left.discard(project)
         released = [entry for name, entry in self._pending if name == project]
         self._pending = deque(((name, entry) for name, entry in self._pending if name != project), maxlen=PENDING_LIMIT)
         for entry in released:
