@@ -48,17 +48,30 @@ class ScriptedUpdater:
         return step
 
 
+class RecordedWaits(threading.Event):
+    """The follower's stop event, recording each wait it is asked for instead of sleeping: the
+    delays are asserted as asked, not as a shared machine's clock measured them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[float] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.asked.append(timeout if timeout is not None else float("inf"))
+        return self.is_set()
+
+
 def test_failures_are_waited_out_with_growing_delays_and_success_resets_them() -> None:
     updater = ScriptedUpdater([UpstreamError("503"), CouchUnavailable("down"), RuntimeError("bug"),
                                SyncReport(written=3), SyncReport()])
     follower = Follower(updater, interval=0.05, max_backoff=0.15)
+    follower._stop = waits = RecordedWaits()
     updater.on_empty = follower.stop
     report = follower.run()
-    gaps = [b - a for a, b in zip(updater.calls, updater.calls[1:])]
     assert report.polls == 5 and report.failures == 3 and report.updates == 1 and report.documents_written == 3
     assert report.consecutive_failures == 0
-    assert gaps[0] >= 0.05 and gaps[1] >= 0.1 and 0.15 <= gaps[2] < 0.3  # 0.05, 0.1, then capped at 0.15
-    assert 0.05 <= gaps[3] < 0.15  # back to the interval after a success
+    # 0.05, 0.1, then capped at 0.15; back to the interval after a success
+    assert waits.asked == [0.05, 0.1, 0.15, 0.05, 0.05]
 
 
 def test_stop_from_another_thread_ends_the_wait_at_once() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 from typing import Any, Iterator
+from urllib.parse import urljoin
 
 import pytest
 import requests
@@ -72,6 +73,21 @@ def get(db: Database, path: str, accept: str | None = None, **kwargs: Any) -> re
     """GET under `_rewrite/`, redirects not followed; `accept=None` sends no Accept header at all."""
     headers = {"Accept": accept}  # requests drops a header whose value is None
     return requests.get(rewrite_url(db, path), headers=headers, allow_redirects=False, timeout=120, **kwargs)
+
+
+def served_page(db: Database, name: str, accept: str | None) -> tuple[requests.Response, requests.Response]:
+    """``simple/<name>/`` as a client gets it: (the answer, the page). A rendering stored as an
+    attachment (docs/schema.md, ``simple_attachment``) comes by a 307 to ``files/<doc>/<name>``,
+    which carries the headers of the answer (``X-PyPI-Last-Serial``); the page is the attachment.
+    A 307 to the page built per request (no stored page to trust) is followed: it is both."""
+    answer = get(db, f"simple/{name}/", accept)
+    if answer.status_code != 307:
+        return answer, answer
+    followed = requests.get(urljoin(rewrite_url(db, f"simple/{name}/"), answer.headers["Location"]),
+                            headers={"Accept": accept}, allow_redirects=False, timeout=120)
+    if not answer.headers["Location"].startswith("../../files/"):
+        return followed, followed
+    return answer, followed
 
 
 HOSTILE_NAMES = [normalize(name) for name in ("Zope2", "foo.bar_baz", "legacy-versions", "huge-description",

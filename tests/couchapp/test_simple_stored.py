@@ -17,7 +17,7 @@ from pypioncouch.emulator import CAPTURED_PROJECTS, captured_payload
 from pypioncouch.node import install_guard
 from pypioncouch.simple_pages import head_id, page_documents
 from served_data import (BROWSER_ACCEPT, HOSTILE_NAMES, PIP_ACCEPT, SIMPLE_HTML, SIMPLE_JSON,  # noqa: F401
-                         captured_db, captures, drop, get, odd_db, small_payload, write)
+                         captured_db, captures, drop, get, odd_db, served_page, small_payload, write)
 from tests.conftest import rewrite_url
 
 ACCEPTS = {"pip": PIP_ACCEPT, "browser": BROWSER_ACCEPT, "none": None, "html": SIMPLE_HTML, "json": SIMPLE_JSON}
@@ -27,21 +27,8 @@ def without_page(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [doc for doc in docs if not doc["type"].startswith("simple_")]
 
 
-def served(db: Database, name: str, accept: str | None) -> tuple[requests.Response, requests.Response]:
-    """The stored page's answer and its body as a client gets it: the answer itself, or, for a
-    rendering stored as an attachment, the attachment its 307 names (``files/<doc>/<name>``)."""
-    answer = get(db, f"simple/{name}/", accept)
-    if answer.status_code != 307:
-        return answer, answer
-    followed = requests.get(urljoin(rewrite_url(db, f"simple/{name}/"), answer.headers["Location"]),
-                            headers={"Accept": accept}, allow_redirects=False, timeout=120)
-    if not answer.headers["Location"].startswith("../../files/"):  # to the built page: its answer is the one
-        return followed, followed
-    return answer, followed
-
-
 def assert_same_page(db: Database, name: str, accept: str | None) -> requests.Response:
-    (answer, stored), built = served(db, name, accept), get(db, f"simple-from-documents/{name}/", accept)
+    (answer, stored), built = served_page(db, name, accept), get(db, f"simple-from-documents/{name}/", accept)
     assert (stored.status_code, built.status_code) == (200, 200)
     assert stored.content == built.content
     assert stored.headers["Content-Type"] == built.headers["Content-Type"]
@@ -65,7 +52,7 @@ def test_stored_page_of_odd_projects_is_byte_for_byte_the_built_one(odd_db: Data
 def test_a_long_page_is_sent_to_its_attachments(odd_db: Database) -> None:
     head = odd_db.get(head_id("many-files"))
     assert set(head["json"]) == set(head["html"]) == {"attachment", "bytes"}
-    answer, page = served(odd_db, "many-files", PIP_ACCEPT)
+    answer, page = served_page(odd_db, "many-files", PIP_ACCEPT)
     assert answer.status_code == 307 and answer.headers["Location"] == \
         "../../files/" + quote(head["json"]["attachment"], safe="") + "/index.json"
     assert answer.headers["X-PyPI-Last-Serial"] == str(head["last_serial"])
@@ -73,7 +60,7 @@ def test_a_long_page_is_sent_to_its_attachments(odd_db: Database) -> None:
     assert page.headers["Content-Type"] == SIMPLE_JSON
     again = requests.get(page.url, headers={"If-None-Match": page.headers["ETag"]}, timeout=60)
     assert (again.status_code, again.content) == (304, b"")  # the server's own validator for its attachment
-    answer, page = served(odd_db, "many-files", BROWSER_ACCEPT)
+    answer, page = served_page(odd_db, "many-files", BROWSER_ACCEPT)
     assert answer.headers["Location"].endswith("/index.html") and page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert page.content.count(b"<a ") == 6_000
 
@@ -85,7 +72,7 @@ def test_an_attachment_not_there_yet_sends_to_the_built_page(app_db: Database) -
     assert [doc["type"] for doc in page] == ["simple_attachment", "simple_attachment", "simple_page"]
     write(app_db, [docs.project, *releases, page[1], page[2]])  # the head, and the HTML rendering's attachment
     assert_sent_to_built_page(app_db, "markupsafe")
-    assert served(app_db, "markupsafe", BROWSER_ACCEPT)[1].headers["Content-Type"] == "text/html; charset=utf-8"
+    assert served_page(app_db, "markupsafe", BROWSER_ACCEPT)[1].headers["Content-Type"] == "text/html; charset=utf-8"
 
 
 @pytest.mark.parametrize("name", ["100", "1e2", "numbers"])
