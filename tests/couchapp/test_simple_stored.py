@@ -182,6 +182,6 @@ def test_guard_takes_pages_and_refuses_misnamed_pieces(app_db: Database) -> None
     assert [r.get("ok") for r in app_db.bulk_docs(attached)] == [True, True, True]
     result = app_db.bulk_docs([dict(attached[0], _id=attached[0]["_id"].replace(".json", ".html")),
                                dict(attached[0], _id=attached[0]["_id"][:-8] + "0" * 3 + ".json"),
-                               dict(attached[0], sha256="not hex")])
+                               dict(attached[0], _id="markupsafe//simple/" + "z" * 16 + ".json", sha256="z" * 64)])
     assert [r.get("error") for r in result] == ["forbidden", "forbidden", "forbidden"]
     assert "project//simple/<first 16 hex digits of sha256>.<json|html>" in result[0]["reason"]
