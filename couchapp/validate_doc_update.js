@@ -62,11 +62,12 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function isRendering(v) {
     return isObject(v) && ((isArray(v.pieces) && isText(v.text)) || (isText(v.attachment) && isInt(v.bytes)));
   }
-  // A page's attachment document: its head's id, the first 16 hex digits of its bytes' SHA-256, the rendering.
+  // A page's attachment document: <project>:simple:, the first 16 hex digits of its bytes' SHA-256,
+  // the rendering; holding its rendering's attachment (a stub once stored).
   function ownAttachment(d) {
-    var prefix = d.project + '//simple/';
-    return d._id === prefix + String(d.sha256).slice(0, 16) + '.' + d.rendering && /^[0-9a-f]{64}$/.test(d.sha256) &&
-      (d.rendering === 'json' || d.rendering === 'html');
+    var file = {json: 'index.json', html: 'index.html'}[d.rendering];
+    return !!file && d._id === d.project + ':simple:' + String(d.sha256).slice(0, 16) + '.' + d.rendering &&
+      /^[0-9a-f]{64}$/.test(d.sha256) && isObject(d._attachments) && isObject(d._attachments[file]);
   }
   // A piece's id: its head's, then the first 16 hex digits of its text's SHA-256 ([-<n>] for a repeat).
   function ownPiece(d, infix) {
@@ -123,7 +124,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
     simple_attachment: {
       fields: {project: [isName, 'a normalized name'], sha256: [isString, 'a string'], bytes: [isInt, 'an integer']},
       id: function (d) { return ownAttachment(d) ? d._id : null; },
-      idRule: 'project//simple/<first 16 hex digits of sha256>.<json|html>'
+      idRule: 'project:simple:<first 16 hex digits of sha256>.<json|html>, with its attachment index.<json|html>'
     },
     state: {fields: {}, id: function () { return 'pypioncouch:state'; }, idRule: 'fixed'},
     simple_index: {

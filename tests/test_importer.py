@@ -132,11 +132,39 @@ def test_a_page_stored_as_attachments_is_written_once(db: Database, start_emulat
     pids = [normalize(project.name) for project in dataset]
     db.bulk_docs([{**doc, "last_serial": 0} for doc in db.fetch(pids).values()])  # each project looks stale
     before = revisions(db)
-    attached = sorted(doc_id for doc_id in before if doc_id.endswith((".json", ".html")) and "//simple/" in doc_id)
+    attached = sorted(doc_id for doc_id in before if doc_id.endswith((".json", ".html")) and ":simple:" in doc_id)
     assert len(attached) == 6
     importer(db, emu).import_all()  # so each is built again, to the same page
     after = revisions(db)
     assert {doc_id for doc_id in before if after.get(doc_id) != before[doc_id]} == {STATE_ID, *pids}
+
+
+def test_the_page_a_reader_was_just_sent_to_stays_one_change(db: Database, start_emulator, monkeypatch) -> None:
+    """A changed long page is a new attachment document; the one the head named before is kept
+    (a reader may have just been redirected to it) until the page changes again."""
+    monkeypatch.setattr("pypioncouch.simple_pages.ATTACH_CHARS", 2_000)
+    dataset = generate_dataset(projects=1, releases_per_project=8, seed=5)
+    emu = start_emulator(dataset)
+    name = next(iter(dataset)).name
+    pid = normalize(name)
+
+    def attachments() -> set[str]:
+        return {row["id"] for row in db.id_range(f"{pid}:simple:", include_docs=False)}
+
+    importer(db, emu).import_all()
+    first = attachments()
+    assert len(first) == 2
+    for version in ("60.0", "61.0"):
+        dataset.add_release(name, version, [f"{pid.replace('-', '_')}-{version}.tar.gz"])
+        importer(db, emu).update()
+        if version == "60.0":
+            second = attachments()
+            assert first < second and len(second) == 4  # the page before is still there
+    named = {db.get(f"{pid}//simple")[key]["attachment"] for key in ("json", "html")}
+    assert attachments() == (second - first) | named  # the first page went with the second change
+    dataset.remove_project(name)
+    importer(db, emu).update()
+    assert attachments() == set()  # a project removed upstream takes them all
 
 
 def test_release_info_learnt_while_latest_is_kept(db: Database, start_emulator) -> None:

@@ -40,7 +40,7 @@ def test_a_long_rendering_is_one_attachment_named_by_its_digest() -> None:
     stored = page_documents(project, releases, attach_over=len(json_text) - 1)
     attached, head = stored[0], stored[-1]
     digest = hashlib.sha256(json_text).hexdigest()
-    assert attached["_id"] == f"idna//simple/{digest[:16]}.json" and attached["sha256"] == digest
+    assert attached["_id"] == f"idna:simple:{digest[:16]}.json" and attached["sha256"] == digest
     assert attached["_attachments"] == {"index.json": {"content_type": "application/vnd.pypi.simple.v1+json",
                                                        "data": base64.b64encode(json_text).decode()}}
     assert head["json"] == {"attachment": attached["_id"], "bytes": len(json_text)}

@@ -6,12 +6,13 @@ function (doc, req) {
    *
    * A document's project is read from its id, never from its fields, so
    * deletions (which carry no fields) replicate too: `<name>`, `<name>/<version>`,
-   * `<name>/<version>/files-<n>`, `<name>:dist:<filename>`. The importer's own
+   * `<name>/<version>/files-<n>`, `<name>:dist:<filename>`, `<name>:simple:<digest>.<json|html>`
+   * (a long Simple page's attachment). The importer's own
    * `pypioncouch:` documents (state, errors) describe the source, not the mirror,
    * and stay behind. PouchDB Server JSON-parses query values (an array, or a
    * number for a name like `1`); CouchDB passes the string.
    */
-  var wanted = {}, names = req.query.projects, i, id = doc._id, project, dist;
+  var wanted = {}, names = req.query.projects, i, id = doc._id, project, beside;
 
   function normalize(name) {
     return String(name).toLowerCase().replace(/[-_.]+/g, '-');
@@ -27,9 +28,9 @@ function (doc, req) {
   }
 
   if (id === '_design/pypi') { return true; }
-  dist = id.indexOf(':dist:');
-  if (dist > 0) {
-    project = id.slice(0, dist);
+  beside = id.search(/:(dist|simple):/);
+  if (beside > 0) {
+    project = id.slice(0, beside);
   } else if (id.indexOf(':') >= 0 || id.charAt(0) === '_') {
     return false;
   } else {

@@ -47,9 +47,10 @@ function storedHead(name, row) {
  * below the root as `simple/<name>/` is, so the page's relative links resolve alike. Only the
  * rendering's own type is stored: the v1+html type is left to the page built per request.
  */
-function toAttachment(req, getRow, headId, part, offer, rendering, serial) {
-  var doc = stored.readAttachment(getRow, headId, part, rendering), file = ATTACHMENTS[offer.name], location;
-  if (doc === null || !file || !doc._attachments || !doc._attachments[file]) { return null; }
+function toAttachment(req, getRow, name, part, offer, rendering, serial) {
+  var doc = stored.readAttachment(getRow, name + '//simple', part, rendering), file = ATTACHMENTS[offer.name], location;
+  if (doc === null || !file || doc.type !== 'simple_attachment' || doc.rendering !== offer.name ||
+      doc._id.indexOf(name + ':simple:') !== 0 || !doc._attachments || !doc._attachments[file]) { return null; }
   location = '../../files/' + encodeURIComponent(doc._id) + '/' + file;
   return responses.response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
                             serial === null ? {'Location': location} : {'Location': location, 'X-PyPI-Last-Serial': serial});
@@ -69,7 +70,7 @@ exports.response = function (req, getRow, ddoc) {
   rendering = isJson ? head.json : head.html;
   serial = head.last_serial === null ? null : String(head.last_serial);
   if (stored.isAttached(rendering)) {
-    return cache.conditional(req, toAttachment(req, getRow, head._id, isJson ? 1 : 2, offer, rendering, serial) ||
+    return cache.conditional(req, toAttachment(req, getRow, name, isJson ? 1 : 2, offer, rendering, serial) ||
                                   fallback(req, name));
   }
   resp = responses.response(200, simple.contentType(offer), '', serial === null ? {} : {'X-PyPI-Last-Serial': serial});

@@ -11,7 +11,7 @@ renderings, PEP 691 JSON and PEP 503 HTML, as text (answer_pieces.py):
   it as ``X-PyPI-Last-Serial`` and checks it against the project document's), and for each
   rendering (``json``, ``html``) its ``pieces`` (ids, in order) and ``text``, the last part;
 - ``<name>//simple/<digest>`` (type ``simple_piece``): one piece of one rendering;
-- ``<name>//simple/<digest>.<json|html>`` (type ``simple_attachment``): a rendering longer than
+- ``<name>:simple:<digest>.<json|html>`` (type ``simple_attachment``): a rendering longer than
   ``ATTACH_CHARS``, whole, as the document's attachment. The head's rendering names it
   (``attachment``) instead of pieces, and the list redirects there: CouchDB serves an attachment
   from disk, at a static file's speed, where pieces pass through the query server.
@@ -41,7 +41,7 @@ from typing import Any, Iterable
 from .answer_pieces import PIECE_CHARS, group, piece_documents
 from .urlsafety import is_safe_file_url
 
-__all__ = ["page", "render_html", "render_json", "page_documents", "attachment_document", "head_id",
+__all__ = ["page", "render_html", "render_json", "page_documents", "attachment_document", "head_id", "attachment_prefix",
            "API_VERSION", "SCHEMA_VERSION", "ATTACH_CHARS", "ATTACHMENTS"]
 
 Document = dict[str, Any]
@@ -71,6 +71,15 @@ UNDEFINED: Any = _Undefined()
 
 def head_id(name: str) -> str:
     return f"{name}//simple"
+
+
+def attachment_id(name: str, sha256: str, rendering: str) -> str:
+    return f"{attachment_prefix(name)}{sha256[:16]}.{rendering}"
+
+
+def attachment_prefix(name: str) -> str:
+    """Where a project's ``simple_attachment`` documents are: beside ``<name>/``, not under it."""
+    return f"{name}:simple:"
 
 
 def _member(value: Any, key: str) -> Any:
@@ -332,12 +341,15 @@ def page_documents(project: Document, release_docs: Iterable[Document], *,
 
 def attachment_document(name: str, rendering: str, text: str) -> Document:
     """One rendering as the attachment ``ATTACHMENTS[rendering]`` of a ``simple_attachment``
-    document, ``<name>//simple/<16 hex digits of its SHA-256>.<json|html>``: a changed page is a
-    new document, so a reader redirected to the old one still finds it until the head moves on."""
+    document, ``<name>:simple:<16 hex digits of its SHA-256>.<json|html>``: a changed page is a
+    new document, and the importer keeps the one before it until the page changes again
+    (sync.py), so a reader redirected to it a moment before still finds it. No ``/`` in the id:
+    a proxy in front (nginx's ``proxy_pass`` with a URI) decodes ``%2F`` in the redirect's URL
+    (tests/test_prefix_front.py)."""
     data = text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     attachment_name, content_type = ATTACHMENTS[rendering]
-    return {"_id": f"{head_id(name)}/{digest[:16]}.{rendering}", "type": "simple_attachment",
+    return {"_id": attachment_id(name, digest, rendering), "type": "simple_attachment",
             "schema": SCHEMA_VERSION, "project": name, "rendering": rendering, "sha256": digest,
             "bytes": len(data),
             "_attachments": {attachment_name: {"content_type": content_type,

@@ -35,6 +35,7 @@ from .names import InvalidProjectName, normalize
 from .projectlist import ProjectList
 from .pypi_types import ProjectInfo, ProjectPayload, entry_core_metadata
 from .render import BatchRenderer, InlineRenderer, render_all
+from .simple_pages import attachment_prefix, head_id
 from .state import error_document, error_id
 from .upstream import UNCHANGED, JsonApi, ProjectData, UpstreamError
 from .upstream.base import _Unchanged
@@ -237,7 +238,7 @@ class ProjectSync:
         """Delete projects and all their documents (releases first: the project document is the mark)."""
         for batch in _chunks(project_ids, self.batch_size):
             existing = self.db.fetch(batch)
-            releases = [_deletion(row["doc"]) for pid in batch for row in self.db.id_range(pid + "/") if row.get("doc")]
+            releases = [_deletion(doc) for pid in batch for doc in self._documents_of(pid).values()]
             self._write(releases, report)
             self._write([_deletion(existing[pid]) for pid in batch if pid in existing], report)
             report.removed_projects.extend(pid for pid in batch if pid in existing)
@@ -408,7 +409,12 @@ class ProjectSync:
         """The project's release documents in the database (only looked up when there can be any)."""
         if pid not in existing and not self.resume:
             return {}
-        return {row["id"]: row["doc"] for row in self.db.id_range(pid + "/") if row.get("doc")}
+        return self._documents_of(pid)
+
+    def _documents_of(self, pid: str) -> dict[str, Document]:
+        """The project's documents but its own: under ``<pid>/``, and its Simple page's attachments beside."""
+        return {row["id"]: row["doc"] for prefix in (pid + "/", attachment_prefix(pid))
+                for row in self.db.id_range(prefix) if row.get("doc")}
 
     def _release_changes(self, documents: ProjectDocuments, old: dict[str, Document], report: SyncReport) -> Iterator[Document]:
         new_ids = set()
@@ -423,8 +429,9 @@ class ProjectSync:
             if previous is not None:
                 doc["_rev"] = previous["_rev"]
             yield doc
+        kept = _named_attachments(old.get(head_id(documents.name)))
         for doc_id, previous in old.items():
-            if doc_id not in new_ids:
+            if doc_id not in new_ids and doc_id not in kept:
                 yield _deletion(previous)
 
     def _project_change(self, doc: Document, previous: Document | None, report: SyncReport) -> list[Document]:
@@ -491,9 +498,22 @@ def _same(doc: Document, previous: Document | None) -> bool:
     old = {k: v for k, v in previous.items() if k not in _META_KEYS}
     if body != old:
         return False
-    # A stored page's attachment is named by its SHA-256 (in the body); CouchDB's digest of a
-    # compressible attachment is of the bytes it stored gzipped, never what we would compute.
-    return doc.get("type") == "simple_attachment" or _attachment_digests(doc) == _attachment_digests(previous)
+    if doc.get("type") == "simple_attachment":
+        # Named by its SHA-256 (in the body): CouchDB's digest of a compressible attachment is of
+        # the bytes it stored gzipped, never what we would compute. Same names and types suffice.
+        return _attachment_types(doc) == _attachment_types(previous)
+    return _attachment_digests(doc) == _attachment_digests(previous)
+
+
+def _attachment_types(doc: Document) -> dict[str, str | None]:
+    return {name: attachment.get("content_type") for name, attachment in (doc.get("_attachments") or {}).items()}
+
+
+def _named_attachments(head: Document | None) -> set[str]:
+    """The attachment documents the stored Simple page's head names: the page a reader may have just
+    been redirected to is kept until the page changes again (the one before it is deleted then)."""
+    return {rendering["attachment"] for rendering in ((head or {}).get(key) for key in ("json", "html"))
+            if isinstance(rendering, dict) and isinstance(rendering.get("attachment"), str)}
 
 
 def _attachment_digests(doc: Document) -> dict[str, str]:

@@ -15,7 +15,7 @@ from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
 from pypioncouch.emulator import CAPTURED_PROJECTS, captured_payload
 from pypioncouch.node import install_guard
-from pypioncouch.simple_pages import head_id, page_documents
+from pypioncouch.simple_pages import attachment_document, head_id, page_documents
 from served_data import (BROWSER_ACCEPT, HOSTILE_NAMES, PIP_ACCEPT, SIMPLE_HTML, SIMPLE_JSON,  # noqa: F401
                          captured_db, captures, drop, get, odd_db, served_page, small_payload, write)
 from tests.conftest import rewrite_url
@@ -63,6 +63,14 @@ def test_a_long_page_is_sent_to_its_attachments(odd_db: Database) -> None:
     answer, page = served_page(odd_db, "many-files", BROWSER_ACCEPT)
     assert answer.headers["Location"].endswith("/index.html") and page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert page.content.count(b"<a ") == 6_000
+    url = rewrite_url(odd_db, "simple/many-files/")
+    head = requests.head(url, headers={"Accept": PIP_ACCEPT}, allow_redirects=True, timeout=60)
+    assert (head.status_code, head.headers["Content-Type"], head.content) == (200, SIMPLE_JSON, b"")
+    chosen = get(odd_db, "simple/many-files/?format=" + quote(SIMPLE_JSON), BROWSER_ACCEPT)
+    assert chosen.status_code == 307 and chosen.headers["Location"].endswith("/index.json")
+    v1_html = get(odd_db, "simple/many-files/", SIMPLE_HTML)  # only the renderings' own types are stored
+    assert v1_html.status_code == 307 and v1_html.headers["Location"] == "../../simple-from-documents/many-files/"
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_an_attachment_not_there_yet_sends_to_the_built_page(app_db: Database) -> None:
@@ -182,6 +190,8 @@ def test_guard_takes_pages_and_refuses_misnamed_pieces(app_db: Database) -> None
     assert [r.get("ok") for r in app_db.bulk_docs(attached)] == [True, True, True]
     result = app_db.bulk_docs([dict(attached[0], _id=attached[0]["_id"].replace(".json", ".html")),
                                dict(attached[0], _id=attached[0]["_id"][:-8] + "0" * 3 + ".json"),
-                               dict(attached[0], _id="markupsafe//simple/" + "z" * 16 + ".json", sha256="z" * 64)])
-    assert [r.get("error") for r in result] == ["forbidden", "forbidden", "forbidden"]
-    assert "project//simple/<first 16 hex digits of sha256>.<json|html>" in result[0]["reason"]
+                               dict(attached[0], _id="markupsafe:simple:" + "z" * 16 + ".json", sha256="z" * 64),
+                               {k: v for k, v in attachment_document("markupsafe", "json", "{}").items()
+                                if k != "_attachments"}])
+    assert [r.get("error") for r in result] == ["forbidden", "forbidden", "forbidden", "forbidden"]
+    assert "project:simple:<first 16 hex digits of sha256>.<json|html>, with its attachment" in result[0]["reason"]

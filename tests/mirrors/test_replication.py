@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from urllib.parse import quote
 
 import pytest
@@ -18,6 +19,7 @@ from pypioncouch.emulator import EmulatorServer
 from pypioncouch.importer import XmlRpcImporter
 from pypioncouch.replication import project_selector, projects_with_classifiers, replication
 from pypioncouch.servers import AnyServer
+from pypioncouch.simple_pages import page_documents
 
 from ..conftest import on_couchdb
 from .conftest import (PIP_ACCEPT, TIMEOUT, app_paths, documents, node_db, own_setup, project_names, reader_mirror,
@@ -78,9 +80,13 @@ def test_continuous_replication_brings_later_releases(
         requests.delete(f"{jobs}/continuous", params={"rev": job_doc["_rev"]}, auth=admin, timeout=TIMEOUT)
 
 
+def project_of(doc_id: str) -> str:
+    """The project a document belongs to, from its id (docs/schema.md)."""
+    return re.split(r"/|:dist:|:simple:", doc_id, maxsplit=1)[0]
+
+
 def expected_partial(origin: Database, names: set[str]) -> set[str]:
-    return {doc_id for doc_id in documents(origin)
-            if doc_id == "_design/pypi" or doc_id.split("/")[0].split(":dist:")[0] in names}
+    return {doc_id for doc_id in documents(origin) if doc_id == "_design/pypi" or project_of(doc_id) in names}
 
 
 def test_a_partial_mirror_by_project(origin: Database, upstream: EmulatorServer, start_server) -> None:
@@ -183,3 +189,20 @@ def test_the_filter_reads_every_spelling_of_the_project_list(origin: Database, s
                            timeout=TIMEOUT).json()
     ids = {row["id"] for row in changes["results"]}
     assert ids == expected_partial(origin, {"mirror-demo"})
+
+
+def test_a_long_pages_attachments_go_with_their_project(app_db: Database) -> None:
+    """``<name>:simple:...`` documents (a long Simple page's attachments) sit beside ``<name>/``:
+    the filter and the selector take them with their project, and only with it."""
+    docs = []
+    for name in ("big-one", "big-one-2"):
+        project = {"_id": name, "type": "project", "name": name, "versions": ["1.0"], "info": {}, "last_serial": 1}
+        docs += [project, *page_documents(project, [], attach_over=10)]
+    assert sum(":simple:" in doc["_id"] for doc in docs) == 4
+    app_db.bulk_docs(docs)
+    changes = requests.get(f"{app_db.url}/_changes", params={"filter": "pypi/projects", "projects": "big-one"},
+                           timeout=TIMEOUT).json()
+    expected = {doc["_id"] for doc in docs if project_of(doc["_id"]) == "big-one"} | {"_design/pypi"}
+    assert {row["id"] for row in changes["results"]} == expected and len(expected) == 5
+    pattern = project_selector(["big-one"])["_id"]["$regex"]
+    assert {doc["_id"] for doc in docs if re.search(pattern, doc["_id"])} == expected - {"_design/pypi"}
