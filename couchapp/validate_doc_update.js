@@ -110,6 +110,11 @@ function (newDoc, oldDoc, userCtx, secObj) {
       id: function (d) { return ownPiece(d, '//json/') ? d._id : null; },
       idRule: 'project//json/<first 16 hex digits of the text\'s SHA-256>[-<n>]'
     },
+    json_api_gzip: {
+      fields: {project: [isName, 'a normalized name'], base64: [isText, 'a string'], bytes: [isInt, 'an integer']},
+      id: function (d) { return d.project + ':json:gzip'; },
+      idRule: 'project:json:gzip'
+    },
     simple_page: {
       fields: {project: [isName, 'a normalized name'], json: [isRendering, 'a rendering ({pieces, text} or {attachment, bytes})'],
                html: [isRendering, 'a rendering ({pieces, text} or {attachment, bytes})']},
@@ -159,7 +164,7 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function checkShape() {
     var spec = TYPES[newDoc.type], field, check, expected;
     if (!spec) {
-      refuse('"type" must be one of project, release, release_files, json_api, json_api_piece, simple_page, simple_piece, simple_attachment, distribution, state, tally, import_error');
+      refuse('"type" must be one of ' + Object.keys(TYPES).join(', '));
     }
     for (field in spec.fields) {
       if (spec.fields.hasOwnProperty(field)) {

@@ -167,6 +167,37 @@ def test_the_page_a_reader_was_just_sent_to_stays_one_change(db: Database, start
     assert attachments() == set()  # a project removed upstream takes them all
 
 
+def test_a_long_answers_gzipped_copy_follows_the_answer(db: Database, start_emulator, monkeypatch) -> None:
+    """``<name>:json:gzip`` (json_api.py): written once for an unchanged answer, rewritten with it,
+    deleted when the answer no longer has one and when the project goes."""
+    monkeypatch.setattr("pypioncouch.json_api.GZIP_OVER", 2_000)
+    dataset = generate_dataset(projects=1, releases_per_project=8, seed=5)
+    emu = start_emulator(dataset)
+    name = next(iter(dataset)).name
+    pid = normalize(name)
+    importer(db, emu).import_all()
+    first = db.get(f"{pid}:json:gzip")
+    assert db.get(f"{pid}//json")["gzip"] == {"id": f"{pid}:json:gzip", "bytes": first["bytes"]}
+    db.bulk_docs([{**db.get(pid), "last_serial": 0}])  # the project looks stale: built again, the same
+    importer(db, emu).import_all()
+    assert db.get(f"{pid}:json:gzip")["_rev"] == first["_rev"]
+    dataset.add_release(name, "60.0", [f"{pid.replace('-', '_')}-60.0.tar.gz"])
+    importer(db, emu).update()
+    second = db.get(f"{pid}:json:gzip")
+    assert second["_rev"] != first["_rev"] and second["last_serial"] == db.get(f"{pid}//json")["last_serial"]
+    monkeypatch.setattr("pypioncouch.json_api.GZIP_OVER", 10**9)
+    dataset.add_release(name, "61.0", [f"{pid.replace('-', '_')}-61.0.tar.gz"])
+    importer(db, emu).update()
+    assert db.get(f"{pid}:json:gzip") is None and "gzip" not in db.get(f"{pid}//json")
+    monkeypatch.setattr("pypioncouch.json_api.GZIP_OVER", 2_000)
+    dataset.add_release(name, "62.0", [f"{pid.replace('-', '_')}-62.0.tar.gz"])
+    importer(db, emu).update()
+    assert db.get(f"{pid}:json:gzip") is not None
+    dataset.remove_project(name)
+    importer(db, emu).update()
+    assert db.get(f"{pid}:json:gzip") is None
+
+
 def test_release_info_learnt_while_latest_is_kept(db: Database, start_emulator) -> None:
     dataset = installable_project("keeper", ["1.0"])
     emu = start_emulator(dataset)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import gzip
 import hashlib
 import json
 from typing import Any
@@ -52,10 +54,13 @@ def test_the_importer_stores_the_answer_last_in_the_project_ranges() -> None:
     kinds = [doc["type"] for doc in docs.releases]
     assert kinds[-1] == "json_api" and docs.releases[-1]["_id"] == "orjson//json"
     assert kinds.index("json_api_piece") > max(i for i, kind in enumerate(kinds) if kind in ("release", "release_files"))
-    # orjson's Simple page is long enough to be stored as attachments, beside the project's range
+    # orjson's Simple page is long enough to be stored as attachments and its answer to have a
+    # gzipped copy, both beside the project's range
     attached = [doc for doc in docs.releases if doc["type"] == "simple_attachment"]
+    compressed = [doc for doc in docs.releases if doc["type"] == "json_api_gzip"]
     assert attached and all(doc["_id"].startswith(attachment_prefix("orjson")) for doc in attached)
-    assert all(doc["_id"].startswith("orjson/") for doc in docs.releases if doc not in attached)
+    assert [doc["_id"] for doc in compressed] == [json_api.gzip_prefix("orjson") + "gzip"]
+    assert all(doc["_id"].startswith("orjson/") for doc in docs.releases if doc not in attached + compressed)
     assert stored_text(docs.releases) == answer_text(docs.project, docs.releases)
 
 
@@ -63,7 +68,7 @@ def test_the_importer_stores_the_answer_last_in_the_project_ranges() -> None:
 def test_pieces_put_back_together_are_the_answer(limit: int) -> None:
     project, releases, answer = split(captured_payload("markupsafe"), limit)
     assert stored_text(answer) == answer_text(project, releases)
-    assert all(len(doc["text"]) <= limit for doc in answer)
+    assert all(len(doc["text"]) <= limit for doc in answer if doc["type"] != "json_api_gzip")
     pieces = [doc for doc in answer if doc["type"] == "json_api_piece"]
     assert len({doc["_id"] for doc in pieces}) == len(pieces)
     for doc in pieces:  # content-addressed: a new text is a new document, never an overwritten one
@@ -91,9 +96,48 @@ def test_every_answer_document_stays_far_below_the_document_limit() -> None:
     project = next(iter(generate_dataset(projects=1, releases_per_project=1_500, files_per_release=6, seed=3)))
     from pypioncouch.emulator.payloads import UrlPolicy, json_api_project
     docs = build_project_documents(json_api_project(project, UrlPolicy("https://files.example")))
-    answer = [doc for doc in docs.releases if doc["type"].startswith("json_api")]
+    answer = [doc for doc in docs.releases if doc["type"] in ("json_api", "json_api_piece")]
     assert len(answer) > 3
     assert max(len(json.dumps(doc).encode()) for doc in answer) < COUCHDB_MAX_DOCUMENT_SIZE / 4
+    compressed = next(doc for doc in docs.releases if doc["type"] == "json_api_gzip")
+    assert len(json.dumps(compressed).encode()) < json_api.GZIP_MAX_BASE64 + 1_000 < COUCHDB_MAX_DOCUMENT_SIZE
+
+
+# ---- the gzipped copy of a long answer --------------------------------------------------------
+
+def test_a_long_answer_has_a_gzipped_copy_beside_the_project_named_by_its_head() -> None:
+    docs = build_project_documents(captured_payload("orjson"))
+    kinds = [doc["type"] for doc in docs.releases]
+    compressed, head = docs.releases[kinds.index("json_api_gzip")], docs.releases[-1]
+    assert kinds.index("json_api_gzip") == len(kinds) - 2  # written before the head that names it
+    assert compressed["_id"] == "orjson:json:gzip" and "/" not in compressed["_id"]
+    assert head["gzip"] == {"id": compressed["_id"], "bytes": compressed["bytes"]}
+    packed = base64.b64decode(compressed["base64"])
+    assert len(packed) == compressed["bytes"] < len(stored_text(docs.releases)) / 3
+    assert gzip.decompress(packed).decode() == stored_text(docs.releases) == answer_text(docs.project, docs.releases)
+    assert compressed["last_serial"] == head["last_serial"] == captured_payload("orjson")["last_serial"]
+
+
+def test_the_same_answer_gzips_to_the_same_document() -> None:
+    """An unchanged project writes nothing (sync.py compares bodies): no timestamp in the gzip header."""
+    first, again = (next(doc for doc in build_project_documents(captured_payload("orjson")).releases
+                         if doc["type"] == "json_api_gzip") for _ in range(2))
+    assert first == again
+
+
+def test_a_short_answer_has_no_gzipped_copy() -> None:
+    docs = build_project_documents(captured_payload("requests"))
+    assert len(answer_text(docs.project, docs.releases)) <= json_api.GZIP_OVER
+    assert not any(doc["type"] == "json_api_gzip" for doc in docs.releases)
+    assert "gzip" not in docs.releases[-1]
+
+
+def test_a_gzipped_copy_too_large_for_a_document_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(json_api, "GZIP_MAX_BASE64", 100_000)
+    docs = build_project_documents(captured_payload("orjson"))
+    assert not any(doc["type"] == "json_api_gzip" for doc in docs.releases)
+    assert "gzip" not in docs.releases[-1]
+    assert stored_text(docs.releases) == answer_text(docs.project, docs.releases)
 
 
 def test_a_new_release_leaves_the_pieces_of_older_releases_alone() -> None:

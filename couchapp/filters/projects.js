@@ -7,7 +7,7 @@ function (doc, req) {
    * A document's project is read from its id, never from its fields, so
    * deletions (which carry no fields) replicate too: `<name>`, `<name>/<version>`,
    * `<name>/<version>/files-<n>`, `<name>:dist:<filename>`, `<name>:simple:<digest>.<json|html>`
-   * (a long Simple page's attachment). The importer's own
+   * (a long Simple page's attachment), `<name>:json:gzip` (a long JSON API answer gzipped). The importer's own
    * `pypioncouch:` documents (state, errors) describe the source, not the mirror,
    * and stay behind. PouchDB Server JSON-parses query values (an array, or a
    * number for a name like `1`); CouchDB passes the string.
@@ -28,7 +28,7 @@ function (doc, req) {
   }
 
   if (id === '_design/pypi') { return true; }
-  beside = id.search(/:(dist|simple):/);
+  beside = id.search(/:(dist|simple|json):/);
   if (beside > 0) {
     project = id.slice(0, beside);
   } else if (id.indexOf(':') >= 0 || id.charAt(0) === '_') {

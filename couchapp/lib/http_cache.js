@@ -208,4 +208,5 @@ exports.notModified = function (req, resp, validator) {
 };
 
 exports.hashText = hashText;
+exports.withCors = withCors;
 exports.MAX_HASHED = MAX_HASHED;

@@ -78,5 +78,19 @@ exports.choose = function (req, offers) {
   return best || offers[0];
 };
 
+/*
+ * Whether the request's Accept-Encoding takes gzip (RFC 9110 12.5.3): `gzip` or `x-gzip` by
+ * its q-value, else `*` by its. No header, or only `identity`, means no: a client that
+ * says nothing (curl without --compressed, urllib) gets the bytes as they are.
+ */
+exports.acceptsGzip = function (req) {
+  var ranges = parseAccept(header(req, 'Accept-Encoding')), star = null, i;
+  for (i = 0; i < ranges.length; i++) {
+    if (ranges[i].range === 'gzip' || ranges[i].range === 'x-gzip') { return ranges[i].q > 0; }
+    if (ranges[i].range === '*') { star = ranges[i].q; }
+  }
+  return star !== null && star > 0;
+};
+
 exports.header = header;
 exports.parseAccept = parseAccept;

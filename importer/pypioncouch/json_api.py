@@ -33,26 +33,56 @@ Why this shape:
   and releases are grouped oldest first, so a new release rewrites the head and
   the info piece, not the pieces of older releases.
 
+- ``<name>:json:gzip`` (type ``json_api_gzip``), only for an answer longer than
+  ``GZIP_OVER`` characters: the same answer gzipped, as ``base64`` (a show function's
+  binary body), with ``last_serial``; the head names it (``gzip``). The list sends a client
+  that accepts gzip there (307), and a show sends the bytes as they are, with
+  ``Content-Encoding: gzip``: a quarter of the bytes through the query server, where
+  the time goes (docs/benchmarks.md). An attachment would pass no query server at all,
+  but cannot carry ``X-PyPI-Last-Serial``, which bandersnatch wants on the response it
+  finally gets. The id has no ``/`` (a show's document id is one path segment) and sits
+  beside ``<name>/``, in a range the importer reads with it (sync.py).
+
 The text is what ``JSON.stringify`` made of the same payload in the CouchApp:
 compact separators, non-ASCII characters as they are, keys in stored order.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from typing import Any, Iterable
 
 from .answer_pieces import PIECE_CHARS, group, piece_documents
 
-__all__ = ["answer_documents", "answer_text", "head_id", "PIECE_CHARS", "SCHEMA_VERSION"]
+__all__ = ["answer_documents", "answer_text", "head_id", "gzip_id", "gzip_prefix", "PIECE_CHARS", "SCHEMA_VERSION",
+           "GZIP_OVER", "GZIP_MAX_BASE64"]
 
 Document = dict[str, Any]
 
 SCHEMA_VERSION = 1
 
+# Answers longer than this get a gzipped copy; shorter ones pass the list in a few ms.
+GZIP_OVER = PIECE_CHARS
+# A gzipped copy larger than this (an answer of ~20 MB and more) is not stored: the document
+# must stay under CouchDB's max_document_size (8 MB by default), and a show reads one document.
+GZIP_MAX_BASE64 = 6_000_000
+# zlib's default: level 9 takes about three times as long for a few percent less.
+GZIP_LEVEL = 6
+
 
 def head_id(name: str) -> str:
     return f"{name}//json"
+
+
+def gzip_prefix(name: str) -> str:
+    """Where a project's gzipped answer is: beside ``<name>/``, not under it (no ``/`` in its id)."""
+    return f"{name}:json:"
+
+
+def gzip_id(name: str) -> str:
+    return f"{gzip_prefix(name)}gzip"
 
 
 def _js(value: Any) -> str:
@@ -96,9 +126,29 @@ def answer_documents(project: Document, release_docs: Iterable[Document], *,
     """The pieces, then the head, for a project document and its release documents
     (pieces of at most ``limit`` characters, default ``PIECE_CHARS``)."""
     name = project["_id"]
-    *pieces, last = group(_fragments(project, release_docs), limit or PIECE_CHARS, first_apart=True)
+    fragments = _fragments(project, release_docs)
+    compressed = _gzip_document(project, fragments)
+    *pieces, last = group(fragments, limit or PIECE_CHARS, first_apart=True)
     piece_docs = piece_documents(head_id(name), "json_api_piece", name, pieces, schema=SCHEMA_VERSION)
     head = {"_id": head_id(name), "type": "json_api", "schema": SCHEMA_VERSION, "project": name,
             "last_serial": project.get("last_serial"), "pieces": [doc["_id"] for doc in piece_docs],
             "text": last}
-    return [*piece_docs, head]
+    if compressed is None:
+        return [*piece_docs, head]
+    head["gzip"] = {"id": compressed["_id"], "bytes": compressed["bytes"]}
+    return [*piece_docs, compressed, head]
+
+
+def _gzip_document(project: Document, fragments: list[str]) -> Document | None:
+    """The ``json_api_gzip`` document of an answer longer than ``GZIP_OVER`` characters; None
+    for a shorter one, or one whose gzipped copy would not fit a document (``GZIP_MAX_BASE64``).
+    mtime 0: the same answer gzips to the same bytes, so an unchanged project writes nothing."""
+    if sum(len(fragment) for fragment in fragments) <= GZIP_OVER:
+        return None
+    packed = gzip.compress("".join(fragments).encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
+    if (len(packed) + 2) // 3 * 4 > GZIP_MAX_BASE64:
+        return None
+    name = project["_id"]
+    return {"_id": gzip_id(name), "type": "json_api_gzip", "schema": SCHEMA_VERSION, "project": name,
+            "last_serial": project.get("last_serial"), "bytes": len(packed),
+            "base64": base64.b64encode(packed).decode("ascii")}

@@ -106,7 +106,7 @@ def project_selector(projects: Iterable[str]) -> dict[str, Any]:
     an ``$or`` holding a ``$regex``.
     """
     names = "|".join(re.escape(name) for name in sorted({normalize(n) for n in projects}))
-    return {"_id": {"$regex": f"^({re.escape(DESIGN_DOC_ID)}$|({names})(/|:dist:|:simple:|$))"}}
+    return {"_id": {"$regex": f"^({re.escape(DESIGN_DOC_ID)}$|({names})(/|:dist:|:simple:|:json:|$))"}}
 
 
 def projects_with_classifiers(db: Database, classifiers: Iterable[str]) -> list[str]:

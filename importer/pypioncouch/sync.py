@@ -35,6 +35,7 @@ from .names import InvalidProjectName, normalize
 from .projectlist import ProjectList
 from .pypi_types import ProjectInfo, ProjectPayload, entry_core_metadata
 from .render import BatchRenderer, InlineRenderer, render_all
+from .json_api import gzip_prefix
 from .simple_pages import attachment_prefix, head_id
 from .state import error_document, error_id
 from .upstream import UNCHANGED, JsonApi, ProjectData, UpstreamError
@@ -412,8 +413,9 @@ class ProjectSync:
         return self._documents_of(pid)
 
     def _documents_of(self, pid: str) -> dict[str, Document]:
-        """The project's documents but its own: under ``<pid>/``, and its Simple page's attachments beside."""
-        return {row["id"]: row["doc"] for prefix in (pid + "/", attachment_prefix(pid))
+        """The project's documents but its own: under ``<pid>/``, and beside it its Simple page's
+        attachments and its gzipped JSON API answer."""
+        return {row["id"]: row["doc"] for prefix in (pid + "/", attachment_prefix(pid), gzip_prefix(pid))
                 for row in self.db.id_range(prefix) if row.get("doc")}
 
     def _release_changes(self, documents: ProjectDocuments, old: dict[str, Document], report: SyncReport) -> Iterator[Document]:

@@ -69,10 +69,12 @@ def captured_db(couch_server: Any, captures: dict[str, dict[str, Any]]) -> Itera
     drop(db)
 
 
-def get(db: Database, path: str, accept: str | None = None, **kwargs: Any) -> requests.Response:
-    """GET under `_rewrite/`, redirects not followed; `accept=None` sends no Accept header at all."""
-    headers = {"Accept": accept}  # requests drops a header whose value is None
-    return requests.get(rewrite_url(db, path), headers=headers, allow_redirects=False, timeout=120, **kwargs)
+def get(db: Database, path: str, accept: str | None = None, headers: dict[str, str] | None = None,
+        **kwargs: Any) -> requests.Response:
+    """GET under `_rewrite/`, redirects not followed; `accept=None` sends no Accept header at all.
+    requests asks for gzip (a long JSON API answer then comes by a 307 to its gzipped copy)."""
+    sent = {"Accept": accept, **(headers or {})}  # requests drops a header whose value is None
+    return requests.get(rewrite_url(db, path), headers=sent, allow_redirects=False, timeout=120, **kwargs)
 
 
 def served_page(db: Database, name: str, accept: str | None) -> tuple[requests.Response, requests.Response]:

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
+import requests
 
 from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
@@ -22,7 +23,8 @@ def by_filename(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("name", CAPTURED_PROJECTS)
 def test_project_json_equals_pypi(captured_db: Database, captures: dict, name: str) -> None:
-    response = get(captured_db, f"pypi/{name}/json")
+    """As a client that takes gzip reads it, redirects followed (a long answer: to its gzipped copy)."""
+    response = requests.get(rewrite_url(captured_db, f"pypi/{name}/json"), timeout=120)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json"
     ours, pypi = response.json(), captures[name]["json_api"]
@@ -105,7 +107,7 @@ def test_non_normalized_name_redirects(captured_db: Database, path: str, target:
     location = response.headers["Location"]
     assert not location.startswith("/")  # relative: right under any prefix (tests/couchapp/test_site_prefixes.py)
     assert urljoin(rewrite_url(captured_db, path), location) == rewrite_url(captured_db, target)
-    assert get(captured_db, target).status_code == 200
+    assert requests.get(rewrite_url(captured_db, target), timeout=120).status_code == 200
 
 
 @pytest.mark.parametrize("path", ["pypi/no-such-project/json", "pypi/requests/0.0.0.0.1/json",

@@ -23,12 +23,30 @@ def without_answer(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [doc for doc in docs if not doc["type"].startswith("json_api")]
 
 
+IDENTITY = {"Accept-Encoding": "identity"}
+
+
+def vary(response: requests.Response) -> set[str]:
+    return {token.strip().lower() for token in response.headers.get("Vary", "").split(",") if token.strip()}
+
+
 def assert_same_answer(db: Database, name: str) -> requests.Response:
-    stored, built = get(db, f"pypi/{name}/json"), get(db, f"pypi/{name}/json/from-documents")
+    """The stored answer as a client that takes no gzip gets it, and as one that does (a long
+    answer by a 307 to its gzipped copy): the built answer's bytes and headers either way."""
+    stored, built = get(db, f"pypi/{name}/json", headers=IDENTITY), get(db, f"pypi/{name}/json/from-documents")
     assert (stored.status_code, built.status_code) == (200, 200)
     assert stored.content == built.content
-    for header in ("Content-Type", "Vary", "X-PyPI-Last-Serial"):
+    for header in ("Content-Type", "X-PyPI-Last-Serial"):
         assert stored.headers[header] == built.headers[header], header
+    gzipped = "gzip" in (db.get(head_id(name)) or {})
+    assert vary(built) <= vary(stored) and ("accept-encoding" in vary(stored)) >= gzipped
+    followed = requests.get(rewrite_url(db, f"pypi/{name}/json"), headers={"Accept-Encoding": "gzip"}, timeout=120)
+    assert (followed.status_code, followed.content) == (200, built.content)
+    assert [r.status_code for r in followed.history] == ([307] if gzipped else [])
+    if gzipped:  # (PouchDB Server's own compression gzips a short answer too)
+        assert followed.headers["Content-Encoding"] == "gzip"
+    assert all(r.headers["X-PyPI-Last-Serial"] == built.headers["X-PyPI-Last-Serial"]
+               for r in [*followed.history, followed])
     return stored
 
 
@@ -45,7 +63,7 @@ def test_stored_answer_of_odd_projects_is_byte_for_byte_the_built_one(odd_db: Da
 def test_many_files_come_in_several_pieces(odd_db: Database) -> None:
     head = odd_db.get(head_id("many-files"))
     assert len(head["pieces"]) >= 3
-    files = json.loads(get(odd_db, "pypi/many-files/json").content)["releases"]
+    files = json.loads(get(odd_db, "pypi/many-files/json", headers=IDENTITY).content)["releases"]
     assert sum(len(f) for f in files.values()) == 6_000
 
 
@@ -74,12 +92,15 @@ def test_from_documents_redirects_a_non_normalized_name(odd_db: Database) -> Non
 
 # ---- no complete stored answer: the reader is sent to the built one ---------------------------
 
-def assert_sent_to_built_answer(db: Database, name: str, payload: dict[str, Any]) -> None:
-    response = get(db, f"pypi/{name}/json")
+def assert_sent_to_built_answer(db: Database, name: str, payload: dict[str, Any],
+                               headers: dict[str, str] = IDENTITY) -> None:
+    response = get(db, f"pypi/{name}/json", headers=headers)
+    while response.status_code == 307 and "/gzip/" in response.headers["Location"]:  # then the gzipped copy's URL
+        response = requests.get(urljoin(response.url, response.headers["Location"]), headers=headers,
+                                allow_redirects=False, timeout=60)
     assert response.status_code == 307
-    assert urljoin(rewrite_url(db, f"pypi/{name}/json"), response.headers["Location"]) == \
-        rewrite_url(db, f"pypi/{name}/json/from-documents")
-    followed = requests.get(rewrite_url(db, f"pypi/{name}/json"), timeout=60)
+    assert urljoin(response.url, response.headers["Location"]) == rewrite_url(db, f"pypi/{name}/json/from-documents")
+    followed = requests.get(rewrite_url(db, f"pypi/{name}/json"), headers=headers, timeout=60)
     assert followed.status_code == 200
     assert followed.json()["last_serial"] == payload["last_serial"]
     assert set(followed.json()["releases"]) == set(payload["releases"])
@@ -149,3 +170,57 @@ def test_guard_takes_answers_and_refuses_misnamed_pieces(app_db: Database) -> No
     result = app_db.bulk_docs([piece, dict(answer[0], _id="other//json/" + "0" * 16)])
     assert [r.get("error") for r in result] == ["forbidden", "forbidden"]
     assert "project//json/" in result[0]["reason"]
+
+
+# ---- a long answer's gzipped copy ---------------------------------------------------------------
+
+@pytest.mark.parametrize("accept_encoding, gzipped", [
+    ("gzip, deflate", True), ("br;q=1.0, gzip;q=0.8, *;q=0.1", True), ("x-gzip", True), ("*", True),
+    ("gzip;q=0", False), ("identity", False), ("deflate, *;q=0", False), (None, False), ("", False),
+])
+def test_only_a_client_that_takes_gzip_is_sent_to_the_gzipped_copy(captured_db: Database, accept_encoding: str | None,
+                                                                    gzipped: bool) -> None:
+    response = get(captured_db, "pypi/orjson/json", headers={"Accept-Encoding": accept_encoding})  # type: ignore[dict-item]
+    serial = str(captured_payload("orjson")["last_serial"])
+    assert response.headers["X-PyPI-Last-Serial"] == serial
+    assert "accept-encoding" in vary(response)
+    if not gzipped:
+        assert response.status_code == 200 and response.json()["info"]["name"] == "orjson"
+        return
+    assert (response.status_code, response.headers["Location"]) == (307, "json/gzip/orjson:json:gzip")
+    copy = requests.get(urljoin(response.url, response.headers["Location"]), headers={"Accept-Encoding": "gzip"},
+                        allow_redirects=False, timeout=60)
+    assert copy.status_code == 200 and copy.headers["Content-Encoding"] == "gzip"
+    assert (copy.headers["X-PyPI-Last-Serial"], copy.headers["Cache-Control"]) == (serial, "private")
+    assert copy.headers["Access-Control-Allow-Origin"] == "*"
+    assert copy.content == get(captured_db, "pypi/orjson/json/from-documents").content
+
+
+def test_a_gzipped_copy_revalidates(captured_db: Database) -> None:
+    url = rewrite_url(captured_db, "pypi/orjson/json/gzip/orjson:json:gzip")
+    first = requests.get(url, timeout=60)
+    again = requests.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=60)
+    assert (again.status_code, again.content) == (304, b"")
+
+
+def test_head_naming_a_gzipped_copy_not_written_yet(app_db: Database) -> None:
+    payload = captured_payload("orjson")
+    write(app_db, [doc for doc in build_project_documents(payload).all() if doc["type"] != "json_api_gzip"])
+    assert_sent_to_built_answer(app_db, "orjson", payload, headers={"Accept-Encoding": "gzip"})
+
+
+def test_another_projects_gzipped_copy_is_not_served_under_this_name(captured_db: Database) -> None:
+    response = get(captured_db, "pypi/requests/json/gzip/orjson:json:gzip")
+    assert response.status_code == 307
+    assert urljoin(response.url, response.headers["Location"]) == rewrite_url(captured_db, "pypi/requests/json/from-documents")
+
+
+def test_guard_refuses_a_misnamed_gzipped_copy(app_db: Database) -> None:
+    install_guard(app_db)
+    compressed = next(doc for doc in build_project_documents(captured_payload("orjson")).releases
+                      if doc["type"] == "json_api_gzip")
+    misnamed = [app_db.bulk_docs([dict(compressed, _id=doc_id)])[0] for doc_id in ("orjson//json/gzip", "orjson:json:gzip2")]
+    assert all(r.get("error") == "forbidden" and "(project:json:gzip)" in r["reason"] for r in misnamed), misnamed
+    empty = app_db.bulk_docs([{key: value for key, value in compressed.items() if key != "base64"}])[0]
+    assert empty.get("error") == "forbidden" and '"base64"' in empty["reason"]
+    assert app_db.bulk_docs([compressed])[0].get("ok")

@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from pypioncouch import json_api
 from pypioncouch.couch import Database, DatabaseURL
 from pypioncouch.emulator import EmulatorServer
 from pypioncouch.importer import XmlRpcImporter
@@ -82,7 +83,7 @@ def test_continuous_replication_brings_later_releases(
 
 def project_of(doc_id: str) -> str:
     """The project a document belongs to, from its id (docs/schema.md)."""
-    return re.split(r"/|:dist:|:simple:", doc_id, maxsplit=1)[0]
+    return re.split(r"/|:dist:|:simple:|:json:", doc_id, maxsplit=1)[0]
 
 
 def expected_partial(origin: Database, names: set[str]) -> set[str]:
@@ -206,3 +207,22 @@ def test_a_long_pages_attachments_go_with_their_project(app_db: Database) -> Non
     assert {row["id"] for row in changes["results"]} == expected and len(expected) == 5
     pattern = project_selector(["big-one"])["_id"]["$regex"]
     assert {doc["_id"] for doc in docs if re.search(pattern, doc["_id"])} == expected - {"_design/pypi"}
+
+
+def test_a_long_answers_gzipped_copy_goes_with_its_project(app_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``<name>:json:gzip`` (a long JSON API answer gzipped, json_api.py) sits beside ``<name>/``
+    too: the filter and the selector take it with its project, and only with it."""
+    monkeypatch.setattr(json_api, "GZIP_OVER", 10)
+    docs = []
+    for name in ("big-one", "big-one-2"):
+        project = {"_id": name, "type": "project", "name": name, "versions": ["1.0"], "info": {}, "last_serial": 1}
+        docs += [project, *json_api.answer_documents(project, [])]
+    assert [doc["_id"] for doc in docs if doc["type"] == "json_api_gzip"] == ["big-one:json:gzip", "big-one-2:json:gzip"]
+    app_db.bulk_docs(docs)
+    changes = requests.get(f"{app_db.url}/_changes", params={"filter": "pypi/projects", "projects": "big-one"},
+                           timeout=TIMEOUT).json()
+    expected = {"big-one", "big-one//json", "big-one:json:gzip", "_design/pypi"}
+    assert {row["id"] for row in changes["results"]} == expected
+    pattern = project_selector(["big-one"])["_id"]["$regex"]
+    assert {doc["_id"] for doc in docs if re.search(pattern, doc["_id"])} == expected - {"_design/pypi"}
+
