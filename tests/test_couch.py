@@ -1,7 +1,8 @@
 import pytest
 
 from pypioncouch import jsoncodec
-from pypioncouch.couch import CouchError, Database, bulk_body, parse_database_url
+from pypioncouch.couch import CouchError, Database, bulk_body, parse_database_url, results_in_order
+from pypioncouch.node import install_guard
 
 
 @pytest.mark.parametrize(("url", "server", "name"), [
@@ -43,10 +44,34 @@ def test_bulk_docs_body_sends_documents_encoded_beforehand(db: Database) -> None
     body = bulk_body([jsoncodec.dumps({"_id": "a", "x": "é 説明"}), jsoncodec.dumps({"_id": "b"})])
     assert body == jsoncodec.dumps({"docs": [{"_id": "a", "x": "é 説明"}, {"_id": "b"}]})
     assert bulk_body([]) == b'{"docs":[]}'
-    results = db.bulk_docs_body(body, 2)
+    results = db.bulk_docs_body(body, ["a", "b"])
     assert [(r["id"], r["ok"]) for r in results] == [("a", True), ("b", True)]
     assert db.get("a")["x"] == "é 説明"
-    assert db.bulk_docs_body(bulk_body([jsoncodec.dumps({"_id": "a", "x": 1})]), 1)[0]["error"] == "conflict"
+    assert db.bulk_docs_body(bulk_body([jsoncodec.dumps({"_id": "a", "x": 1})]), ["a"])[0]["error"] == "conflict"
+
+
+def test_bulk_results_come_in_the_order_of_the_documents(db: Database) -> None:
+    """PouchDB Server answers the documents its validate_doc_update refuses first; the results
+    are put back in the order sent (on CouchDB they already are), so the importer's retries and
+    failures land on the right documents."""
+    install_guard(db)
+
+    def error(project: str) -> dict[str, str]:
+        return {"_id": f"pypioncouch:error:{project}", "type": "import_error", "project": project, "error": "x"}
+
+    assert db.bulk_docs([error("taken")])[0].get("ok")
+    docs = [error("a"), {"_id": "refused", "type": "nothing-known"}, error("taken"), error("b"),
+            {"_id": "refused-too", "type": "nothing-known"}]
+    results = db.bulk_docs(docs)
+    assert [r["id"] for r in results] == [doc["_id"] for doc in docs]
+    assert [r.get("error", "ok") for r in results] == ["ok", "forbidden", "conflict", "ok", "forbidden"]
+
+
+def test_results_that_cannot_be_matched_stay_as_they_came() -> None:
+    results = [{"id": "b", "ok": True}, {"id": "a", "ok": True}]
+    assert results_in_order(["a", "b"], results) == [results[1], results[0]]
+    assert results_in_order(["a", "b", "c"], results) == results
+    assert results_in_order(["a", "c"], results) == results
 
 
 def test_fetch_and_id_range(db: Database) -> None:

@@ -145,9 +145,9 @@ def test_the_next_batch_waits_while_the_written_one_holds_many_files(db: Databas
     events: list[tuple[str, str]] = []
     real_write = db.bulk_docs_body
 
-    def write(body, count):
+    def write(body, ids):
         events.extend(("write", doc["_id"]) for doc in json.loads(body)["docs"])
-        return real_write(body, count)
+        return real_write(body, ids)
 
     monkeypatch.setattr(db, "bulk_docs_body", write)
     sync = ProjectSync(db, RecordingApi(emu.url, events), workers=1, batch_size=2, held_files=5)

@@ -93,6 +93,21 @@ def _redact(url: str) -> str:
     return re.sub(r"(?<=:)[^:@/]*(?=@)", "***", url)
 
 
+def results_in_order(ids: list[Any], results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``_bulk_docs`` results in the order of the documents sent (``ids``).
+
+    CouchDB answers in that order; PouchDB Server puts the documents its validate_doc_update
+    refused first (pouchdb-bulkdocs-wrapper says so), so pairing results with documents by
+    position there counts one document's refusal against another and can leave a conflict
+    unretried. Results are matched by id; an answer that cannot be matched stays as it came."""
+    by_id: dict[Any, list[dict[str, Any]]] = {}
+    for result in results:
+        by_id.setdefault(result.get("id"), []).append(result)
+    if len(results) != len(ids) or any(len(by_id.get(doc_id, ())) != ids.count(doc_id) for doc_id in set(ids)):
+        return results
+    return [by_id[doc_id].pop(0) for doc_id in ids]
+
+
 class Database:
     """One CouchDB database, reached through a pooled HTTP session."""
 
@@ -220,17 +235,17 @@ class Database:
         return response.json()["rows"]
 
     def bulk_docs(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Write documents in one request; returns CouchDB's per-document results."""
+        """Write documents in one request; returns the per-document results, in the order of ``docs``."""
         if not docs:
             return []
         response = self.request("POST", f"{self.url}/_bulk_docs", what=f"write {len(docs)} documents",
                                 body={"docs": docs})
-        return response.json()
+        return results_in_order([doc.get("_id") for doc in docs], response.json())
 
-    def bulk_docs_body(self, body: bytes, count: int) -> list[dict[str, Any]]:
-        """``bulk_docs`` for a request body made beforehand (``bulk_body``) of ``count`` documents."""
-        response = self.request("POST", f"{self.url}/_bulk_docs", what=f"write {count} documents", data=body)
-        return response.json()
+    def bulk_docs_body(self, body: bytes, ids: list[str]) -> list[dict[str, Any]]:
+        """``bulk_docs`` for a request body made beforehand (``bulk_body``) of the documents ``ids``."""
+        response = self.request("POST", f"{self.url}/_bulk_docs", what=f"write {len(ids)} documents", data=body)
+        return results_in_order(ids, response.json())
 
     def view(self, design: str, view: str, **params: Any) -> dict[str, Any]:
         url = f"{self.url}/_design/{design}/_view/{view}"

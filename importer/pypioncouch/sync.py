@@ -448,7 +448,7 @@ class ProjectSync:
 
     def _write(self, docs: list[Document], report: SyncReport) -> None:
         for chunk, body in _bulk_chunks(docs):
-            results = self.db.bulk_docs_body(body, len(chunk))
+            results = self.db.bulk_docs_body(body, [doc["_id"] for doc in chunk])
             del body
             retry = [doc for doc, result in zip(chunk, results) if not _count(doc, result, report)]
             if retry:
