@@ -175,17 +175,20 @@ def test_update_through_an_index_of_names_only(db: Database, start_emulator) -> 
 
 @pytest.mark.parametrize("xmlrpc", [True, False])
 def test_a_quarantined_project_is_kept_marked_and_serves_no_files(app_db: Database, start_emulator,
-                                                                  xmlrpc: bool) -> None:
+                                                                  xmlrpc: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """PyPI's JSON API answers 404 for it and its index leaves it out: only its page tells it from a
     deleted one. With XML-RPC the journal names it; without, the index no longer lists it."""
     emu = start_emulator(dataset(), flavour=PYPI if xmlrpc else dataclasses.replace(PYPI, xmlrpc=False))
+    monkeypatch.setattr("pypioncouch.json_api.GZIP_OVER", 100)  # its JSON API answer gets a gzipped copy
     importer(app_db, emu).import_all()
+    assert app_db.get("demo-pkg:json:gzip") is not None
     emu.dataset.set_status("demo-pkg", "quarantined", "malware review")
     report = importer(app_db, emu).update()
     assert report.removed_projects == [] and report.failed == {}
     doc = app_db.get("demo-pkg")
     assert doc["project_status"] == {"status": "quarantined", "reason": "malware review"}
     assert app_db.get("demo-pkg/2.0") is not None  # what the database knew stays
+    assert app_db.get("demo-pkg:json:gzip") is None  # but the JSON API's gzipped copy, which a show serves
     page = node_page(app_db, "demo-pkg")
     assert page["files"] == [] and page["versions"] == []
     assert page["project-status"] == {"status": "quarantined", "reason": "malware review"}
@@ -195,6 +198,7 @@ def test_a_quarantined_project_is_kept_marked_and_serves_no_files(app_db: Databa
     importer(app_db, emu).update()
     assert node_page(app_db, "demo-pkg")["project-status"] == {"status": "active"}
     assert_node_serves_the_upstream_page(app_db, emu, "demo-pkg")
+    assert app_db.get("demo-pkg:json:gzip") is not None  # back with the project
 
 
 def test_archived_and_deprecated_projects_say_so_in_both_forms(app_db: Database, start_emulator) -> None:

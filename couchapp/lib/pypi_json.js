@@ -123,7 +123,9 @@ var VARY_GZIP = 'Accept, Accept-Encoding';
 
 /* 307 to the head's gzipped copy, `json/gzip/<id>`, with the serial (bandersnatch reads it on the last response). */
 function toGzipped(head) {
-  var location = 'json/gzip/' + encodeURIComponent(head.gzip.id).replace(/%3A/g, ':');  // `:` is safe past the first segment
+  // `:` is safe past the first segment; the serial lets the show refuse a copy older than this head
+  var location = 'json/gzip/' + encodeURIComponent(head.gzip.id).replace(/%3A/g, ':') +
+                 '?serial=' + encodeURIComponent(String(head.last_serial));
   return require('lib/responses').response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
     {'Location': location, 'X-PyPI-Last-Serial': String(head.last_serial), 'Vary': VARY_GZIP});
 }
@@ -135,8 +137,9 @@ function toGzipped(head) {
  * Accept-Encoding: the list sends only clients that take gzip here, so the response varies
  * by nothing but Accept, as CouchDB's ETag of a show assumes (it sets `Vary: Accept` itself).
  * `Cache-Control: private` keeps shared caches from handing the bytes to clients that never
- * asked for gzip. A document that is not there or not this project's (a reader between two
- * writes, a mirror between two replicated documents) sends the reader to
+ * asked for gzip. A document that is not there, not this project's or not of the serial the
+ * list's head named (`?serial=`: the copy is one document overwritten, and a sharded database
+ * or a replication may show the head's new revision before the copy's) sends the reader to
  * `json/from-documents`, the answer built per request.
  */
 exports.gzipResponse = function (doc, req) {
@@ -144,7 +147,7 @@ exports.gzipResponse = function (doc, req) {
   var responses = require('lib/responses');
   var name = String(req.query.name), location = '../from-documents', headers;
   if (!doc || doc.type !== 'json_api_gzip' || doc.project !== name || doc._id !== name + ':json:gzip' ||
-      typeof doc.base64 !== 'string') {
+      typeof doc.base64 !== 'string' || String(doc.last_serial) !== String(req.query.serial)) {
     return cache.conditional(req, responses.response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
                                                      {'Location': location, 'Cache-Control': 'no-store'}));
   }

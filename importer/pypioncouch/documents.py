@@ -120,10 +120,11 @@ class ProjectDocuments:
     project: Document
     # Every document under ``<name>/``: releases, their spill-over files, then the stored
     # Simple page's and JSON API answer's pieces and heads (simple_pages.py, json_api.py), each
-    # head after its pieces; and a long Simple page's attachment documents (``<name>:simple:``),
-    # before its head. The importer writes, compares and deletes this list against the database's
-    # ``<name>/`` and ``<name>:simple:`` ranges (the attachments the stored head names are kept
-    # one change longer).
+    # head after its pieces; a long Simple page's attachment documents (``<name>:simple:``) and a
+    # long JSON API answer's gzipped copy (``<name>:json:gzip``), each before its head. The
+    # importer writes, compares and deletes this list against the database's ``<name>/``,
+    # ``<name>:simple:`` and ``<name>:json:`` ranges (the attachments the stored head names are
+    # kept one change longer).
     releases: list[Document] = field(default_factory=list)
     keep_releases: bool = False  # the stored documents under <name>/ stand as they are (quarantine)
 

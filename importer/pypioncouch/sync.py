@@ -369,7 +369,9 @@ class ProjectSync:
                     report.removed_projects.append(outcome.normalized)
                 else:
                     report.missing.append(outcome.name)
-            elif outcome.documents.keep_releases:  # quarantined: what is stored stays
+            elif outcome.documents.keep_releases:  # quarantined: what is stored stays, but for
+                # the gzipped JSON API answer, served by a show that cannot see the project's status
+                releases.extend(_deletion(doc) for doc in old_releases.values() if doc.get("type") == "json_api_gzip")
                 self._describe(outcome.documents.project, old_project, marks)
             else:
                 releases.extend(self._release_changes(outcome.documents, old_releases, report))
