@@ -94,7 +94,7 @@ exports.answerResponse = function (req, getRow, ddoc) {
   var responses = require('lib/responses');
   var stored = require('lib/stored_answer');
   var negotiate = require('lib/negotiate');
-  var name = String(req.query.name), row, head, resp, validator, unchanged, text;
+  var name = String(req.query.name), row, head, headers, resp, validator, unchanged, text;
   var sendToBuilt = responses.response(307, 'text/plain; charset=utf-8', 'See json/from-documents\n',
                                        {'Location': 'json/from-documents', 'Cache-Control': 'no-store'});
   if (!names.isNormalized(name)) { return cache.conditional(req, responses.redirectToNormalized(req, name, '/json')); }
@@ -102,13 +102,12 @@ exports.answerResponse = function (req, getRow, ddoc) {
   if (row === null || (row.value && row.value.quarantined)) { return cache.conditional(req, responses.notFoundJson()); }
   head = row.doc;
   if (!stored.isHead(head, 'json_api', [null])) { return cache.conditional(req, sendToBuilt); }
+  headers = {'X-PyPI-Last-Serial': String(head.last_serial)};
   if (head.gzip && typeof head.gzip.id === 'string') {
-    if (negotiate.acceptsGzip(req)) { return cache.conditional(req, toGzipped(head)); }
-    resp = responses.response(200, 'application/json', '', {'X-PyPI-Last-Serial': String(head.last_serial),
-                                                             'Vary': VARY_GZIP});
-  } else {
-    resp = responses.response(200, 'application/json', '', {'X-PyPI-Last-Serial': String(head.last_serial)});
+    if (negotiate.acceptsGzip(req)) { return cache.conditional(req, toGzipped(responses, head)); }
+    headers.Vary = VARY_GZIP;
   }
+  resp = responses.response(200, 'application/json', '', headers);
   validator = cache.documents(ddoc, [row], req);
   unchanged = cache.notModified(req, resp, validator);
   if (unchanged !== null) { return unchanged; }
@@ -122,11 +121,11 @@ exports.answerResponse = function (req, getRow, ddoc) {
 var VARY_GZIP = 'Accept, Accept-Encoding';
 
 /* 307 to the head's gzipped copy, `json/gzip/<id>`, with the serial (bandersnatch reads it on the last response). */
-function toGzipped(head) {
+function toGzipped(responses, head) {
   // `:` is safe past the first segment; the serial lets the show refuse a copy older than this head
   var location = 'json/gzip/' + encodeURIComponent(head.gzip.id).replace(/%3A/g, ':') +
                  '?serial=' + encodeURIComponent(String(head.last_serial));
-  return require('lib/responses').response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
+  return responses.response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
     {'Location': location, 'X-PyPI-Last-Serial': String(head.last_serial), 'Vary': VARY_GZIP});
 }
 

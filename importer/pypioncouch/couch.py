@@ -13,6 +13,7 @@ import json
 import os
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -103,7 +104,7 @@ def results_in_order(ids: list[Any], results: list[dict[str, Any]]) -> list[dict
     by_id: dict[Any, list[dict[str, Any]]] = {}
     for result in results:
         by_id.setdefault(result.get("id"), []).append(result)
-    if len(results) != len(ids) or any(len(by_id.get(doc_id, ())) != ids.count(doc_id) for doc_id in set(ids)):
+    if len(results) != len(ids) or {doc_id: len(found) for doc_id, found in by_id.items()} != Counter(ids):
         return results
     return [by_id[doc_id].pop(0) for doc_id in ids]
 
