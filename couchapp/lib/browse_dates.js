@@ -72,3 +72,26 @@ exports.newestFirst = function (a, b) {
   }
   return 0;
 };
+
+/*
+ * The `n` entries of `entries` with the newest `time` field (each [y, m, d, H, M, S]),
+ * newest first; entries without a valid time are left out. One pass, read from the
+ * end (a release history is oldest version first, so the newest come early and the
+ * rest are turned away by one comparison), instead of sorting every release of a
+ * project to print 40.
+ */
+exports.newest = function (entries, n, field) {
+  var top = [], i, j, entry;
+  for (i = entries.length - 1; i >= 0; i--) {
+    entry = entries[i];
+    if (!entry || !valid(entry[field])) { continue; }
+    if (top.length === n && exports.newestFirst(entry[field], top[n - 1][field]) >= 0) { continue; }
+    j = top.length === n ? n - 1 : top.length;
+    while (j > 0 && exports.newestFirst(entry[field], top[j - 1][field]) < 0) {
+      top[j] = top[j - 1];
+      j--;
+    }
+    top[j] = entry;
+  }
+  return top;
+};

@@ -84,6 +84,43 @@ function historyEntry(id, entry, latest, current) {
   };
 }
 
+/*
+ * The release history a page shows: one page of HISTORY_PAGE releases, newest
+ * version first, taken straight from the project document's release_history
+ * (oldest first) by index, so a page renders what it shows, not the 9,000
+ * releases of the largest projects. `page` is 1-based and clamped; with no page,
+ * the page holding `current` (a release page), else the first. Links go to the
+ * other pages of /project/<name>/history/.
+ */
+var HISTORY_PAGE = 100;
+
+function historyPage(doc, page, current) {
+  var history = doc.release_history || [], count = history.length, i, entries = [], first, last;
+  var pages = Math.max(1, Math.ceil(count / HISTORY_PAGE));
+  if (!page && current) {
+    for (i = 0; i < count; i++) {
+      if (history[i].version === current) { page = Math.floor((count - 1 - i) / HISTORY_PAGE) + 1; }
+    }
+  }
+  page = Math.min(Math.max(1, Math.floor(Number(page)) || 1), pages);
+  first = count - 1 - (page - 1) * HISTORY_PAGE;
+  last = Math.max(0, first - HISTORY_PAGE + 1);
+  for (i = first; i >= last; i--) {
+    entries.push(historyEntry(doc._id, history[i], doc.latest_version, current));
+  }
+  return {
+    releases: entries,
+    count: count,
+    count_text: count === 1 ? '1 release' : count + ' releases',
+    page: page,
+    pages: pages,
+    paged: pages > 1,
+    newer_url: page > 1 ? urls.history(doc._id, page - 1) : null,
+    older_url: page < pages ? urls.history(doc._id, page + 1) : null,
+    all_url: urls.history(doc._id, 1)
+  };
+}
+
 function releaseTime(doc, version) {
   var history = doc.release_history || [], i;
   for (i = 0; i < history.length; i++) {
@@ -147,9 +184,8 @@ function build(doc, release, files) {
   data.provides_extra = (own || doc.info || {}).provides_extra || [];
   data.provides_extra_text = data.provides_extra.join(', ');
   describe(data, doc, release, own, pageUrl);
-  data.releases = (doc.release_history || []).slice().reverse().map(function (entry) {
-    return historyEntry(doc._id, entry, doc.latest_version, release ? version : null);
-  });
+  data.history = historyPage(doc, null, release ? version : null);
+  data.releases = data.history.releases;
   data.file_groups = fileGroups(files);
   data.files = files.map(fileEntry);
   data.file_count = data.files.length;
@@ -194,4 +230,18 @@ exports.releasePage = function (doc, release, files) {
   return data;
 };
 
+/*
+ * /project/<name>/history/?page=N: the release history alone, a page at a time,
+ * with the project's header.
+ */
+exports.historyPage = function (doc, page) {
+  var data = project.build(doc);
+  data.history = historyPage(doc, page, null);
+  data.releases = data.history.releases;
+  data.project_url = urls.project(doc._id);
+  data.page_url = urls.history(doc._id, data.history.page);
+  return data;
+};
+
 exports.pythonText = pythonText;
+exports.HISTORY_PAGE = HISTORY_PAGE;

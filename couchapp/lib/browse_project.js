@@ -137,11 +137,6 @@ exports.build = function (doc) {
     }),
     classifier_groups: classifierGroups(doc.classifiers || []),
     links: projectLinks(info),
-    releases: (doc.release_history || []).slice().reverse().map(function (entry) {
-      return {version: text(entry.version), url: urls.release(doc._id, entry.version), day: dates.day(entry.upload_time),
-              yanked: Boolean(entry.yanked), files: entry.files, files_text: entry.files === 1 ? '1 file' : entry.files + ' files',
-              latest: entry.version === doc.latest_version};
-    }),
     files: latestFiles.map(fileEntry),
     more_files: latestFileCount(doc) > latestFiles.length,
     release_url: doc.latest_version ? urls.release(doc._id, doc.latest_version) : null,

@@ -10,9 +10,8 @@ function (doc, req) {
   var history, items = [], i, summary;
   if (!doc || doc.type !== 'project') { return page.notFound(this, req, 'No such project.'); }
   summary = (doc.info || {}).summary;
-  history = (doc.release_history || []).filter(function (entry) { return entry.upload_time; });
-  history.sort(function (a, b) { return dates.newestFirst(a.upload_time, b.upload_time); });
-  for (i = 0; i < history.length && i < 40; i++) {
+  history = dates.newest(doc.release_history || [], 40, 'upload_time');
+  for (i = 0; i < history.length; i++) {
     items.push({title: doc.name + ' ' + history[i].version, path: urls.release(doc._id, history[i].version),
                 description: summary, time: history[i].upload_time});
   }
