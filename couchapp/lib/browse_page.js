@@ -161,7 +161,7 @@ exports.redirect = function (req, target, code) {
   if (format !== undefined && format !== null && String(format) !== '') {
     location += (target.indexOf('?') === -1 ? '?' : '&') + 'format=' + encodeURIComponent(String(format));
   }
-  return responses.response(code || 302, 'text/plain; charset=utf-8', 'See ' + location + '\n', {'Location': location});
+  return responses.redirect(code || 302, location);
 };
 
 exports.relativeRoot = relativeRoot;

@@ -95,8 +95,7 @@ exports.answerResponse = function (req, getRow, ddoc) {
   var stored = require('lib/stored_answer');
   var negotiate = require('lib/negotiate');
   var name = String(req.query.name), row, head, headers, resp, validator, unchanged, text;
-  var sendToBuilt = responses.response(307, 'text/plain; charset=utf-8', 'See json/from-documents\n',
-                                       {'Location': 'json/from-documents', 'Cache-Control': 'no-store'});
+  var sendToBuilt = responses.toFallback('json/from-documents');
   if (!names.isNormalized(name)) { return cache.conditional(req, responses.redirectToNormalized(req, name, '/json')); }
   row = stored.projectRow(name, getRow);
   if (row === null || (row.value && row.value.quarantined)) { return cache.conditional(req, responses.notFoundJson()); }
@@ -125,8 +124,7 @@ function toGzipped(responses, head) {
   // `:` is safe past the first segment; the serial lets the show refuse a copy older than this head
   var location = 'json/gzip/' + encodeURIComponent(head.gzip.id).replace(/%3A/g, ':') +
                  '?serial=' + encodeURIComponent(String(head.last_serial));
-  return responses.response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
-    {'Location': location, 'X-PyPI-Last-Serial': String(head.last_serial), 'Vary': VARY_GZIP});
+  return responses.redirect(307, location, {'X-PyPI-Last-Serial': String(head.last_serial), 'Vary': VARY_GZIP});
 }
 
 /*
@@ -144,11 +142,10 @@ function toGzipped(responses, head) {
 exports.gzipResponse = function (doc, req) {
   var cache = require('lib/http_cache');
   var responses = require('lib/responses');
-  var name = String(req.query.name), location = '../from-documents', headers;
+  var name = String(req.query.name), headers;
   if (!doc || doc.type !== 'json_api_gzip' || doc.project !== name || doc._id !== name + ':json:gzip' ||
       typeof doc.base64 !== 'string' || String(doc.last_serial) !== String(req.query.serial)) {
-    return cache.conditional(req, responses.response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
-                                                     {'Location': location, 'Cache-Control': 'no-store'}));
+    return cache.conditional(req, responses.toFallback('../from-documents'));
   }
   headers = cache.withCors({'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Vary': 'Accept',
                             'Cache-Control': 'private', 'X-PyPI-Last-Serial': String(doc.last_serial)});

@@ -21,6 +21,27 @@ function formatQuery(req) {
 }
 
 /*
+ * A redirect to `location`, relative to the URL asked for as every Location of
+ * these APIs is (RFC 9110 allows it; pip, uv, requests and browsers resolve it),
+ * so it is right under any prefix; the body names it for a person reading.
+ */
+function redirect(code, location, extraHeaders) {
+  var headers = {'Location': location}, key;
+  for (key in extraHeaders || {}) {
+    if (extraHeaders.hasOwnProperty(key)) { headers[key] = extraHeaders[key]; }
+  }
+  return response(code, 'text/plain; charset=utf-8', 'See ' + location + '\n', headers);
+}
+
+/*
+ * 307 to where this answer is built per request, when a stored one cannot be
+ * used: never cached, since the stored answer may be whole on the next request.
+ */
+function toFallback(location) {
+  return redirect(307, location, {'Cache-Control': 'no-store'});
+}
+
+/*
  * 301 to the same URL with the project name normalized. `after` is what
  * follows the name in the URL: '/' (`simple/<name>/`), '/json'
  * (`pypi/<name>/json`), '/<version>/json'. The Location is relative to the URL
@@ -35,10 +56,12 @@ exports.redirectToNormalized = function (req, name, after) {
     if (after.charAt(i) === '/') { up += '../'; }
   }
   var location = up + encodeURIComponent(names.normalize(name)) + after + formatQuery(req);
-  return response(301, 'text/plain; charset=utf-8', 'Moved to ' + location + '\n', {'Location': location});
+  return redirect(301, location);
 };
 
 exports.response = response;
+exports.redirect = redirect;
+exports.toFallback = toFallback;
 exports.formatQuery = formatQuery;
 
 exports.notFoundJson = function () {

@@ -37,9 +37,7 @@ exports.stored = function (rows) {
 };
 
 function fallback(req) {
-  var format = req.query && req.query.format;
-  var location = exports.FALLBACK + (format === undefined || format === null ? '' : '?format=' + encodeURIComponent(String(format)));
-  return responses.response(307, 'text/plain; charset=utf-8', 'Moved to ' + location + '\n', {'Location': location});
+  return responses.redirect(307, exports.FALLBACK + responses.formatQuery(req));
 }
 
 // The page lib/simple_render renders for no project, cut where the projects go.

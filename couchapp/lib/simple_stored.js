@@ -28,8 +28,7 @@ var ATTACHMENTS = {json: 'index.json', html: 'index.html'};
 
 function fallback(req, name) {
   var location = '../../' + exports.FALLBACK + '/' + encodeURIComponent(name) + '/' + responses.formatQuery(req);
-  return responses.response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
-                            {'Location': location, 'Cache-Control': 'no-store'});
+  return responses.toFallback(location);
 }
 
 /* The head of the project's row, when its stored page can be trusted; else null. */
@@ -52,8 +51,7 @@ function toAttachment(req, getRow, name, part, offer, rendering, serial) {
   if (doc === null || !file || doc.type !== 'simple_attachment' || doc.rendering !== offer.name ||
       doc._id.indexOf(name + ':simple:') !== 0 || !doc._attachments || !doc._attachments[file]) { return null; }
   location = '../../files/' + encodeURIComponent(doc._id) + '/' + file;
-  return responses.response(307, 'text/plain; charset=utf-8', 'See ' + location + '\n',
-                            serial === null ? {'Location': location} : {'Location': location, 'X-PyPI-Last-Serial': serial});
+  return responses.redirect(307, location, serial === null ? {} : {'X-PyPI-Last-Serial': serial});
 }
 
 /* The whole response, CORS and caching included (lib/http_cache). `ddoc`: the list's `this`. */
