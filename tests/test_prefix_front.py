@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
+from pypioncouch import json_api
 from pypioncouch.couch import Database
 from pypioncouch.documents import build_project_documents
 from pypioncouch.emulator import captured_payload
@@ -44,8 +45,10 @@ class PrefixFront(Front):
 
 
 @pytest.fixture
-def front(app_db: Database, couch_server: Any, tmp_path: Path) -> Iterator[PrefixFront]:
+def front(app_db: Database, couch_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PrefixFront]:
+    monkeypatch.setattr(json_api, "GZIP_OVER", 1_000)  # the JSON API answer gets its gzipped copy
     docs = build_project_documents(captured_payload(PROJECT))
+    assert any(doc["type"] == "json_api_gzip" for doc in docs.releases)
     releases = [doc for doc in docs.releases if not doc["type"].startswith("simple_")]
     page = page_documents(docs.project, releases, attach_over=10_000)  # both renderings as attachments
     assert [doc["type"] for doc in page] == ["simple_attachment", "simple_attachment", "simple_page"]
@@ -69,3 +72,18 @@ def test_a_long_page_through_the_documented_prefix_proxy(front: PrefixFront, app
     direct = requests.get(f"{app_db.url}/_design/pypi/_rewrite/simple-from-documents/{PROJECT}/",
                           headers={"Accept": accept}, timeout=60)
     assert followed.content == direct.content
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_the_json_api_gzipped_copy_through_the_documented_prefix_proxy(front: PrefixFront, app_db: Database,
+                                                                      method: str) -> None:
+    answer_url = f"{front.url}/pypi/pypi/{PROJECT}/json"
+    gzip = {"Accept-Encoding": "gzip"}
+    first = requests.request(method, answer_url, headers=gzip, allow_redirects=False, timeout=60)
+    assert first.status_code == 307 and first.headers["Location"].startswith("json/gzip/")
+    copy = requests.request(method, answer_url, headers=gzip, timeout=60)
+    assert copy.status_code == 200 and copy.url.startswith(front.url + "/pypi/pypi/" + PROJECT + "/json/gzip/")
+    assert copy.headers["Content-Encoding"] == "gzip"
+    assert copy.headers["X-PyPI-Last-Serial"] == first.headers["X-PyPI-Last-Serial"]
+    built = requests.get(f"{app_db.url}/_design/pypi/_rewrite/pypi/{PROJECT}/json/from-documents", timeout=60)
+    assert copy.content == (built.content if method == "GET" else b"")
