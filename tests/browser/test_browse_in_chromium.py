@@ -15,6 +15,7 @@ from pypioncouch.couch import Database
 from tests.browser.conftest import save_screenshot
 from tests.conftest import rewrite_url
 from tests.couchapp.browse_data import project_ids, site_db  # noqa: F401  (fixture)
+from tests.couchapp.test_browse_history import RELEASES, history_db  # noqa: F401  (fixture)
 from tests.couchapp.prefix_proxy import PrefixProxy
 
 pytestmark = pytest.mark.browser
@@ -111,6 +112,23 @@ def test_all_projects_page_by_page(browser, screenshots: Path, site_db: Database
         navigate(browser, nexts[0].click)
     total = len(project_ids(site_db))
     assert pages == -(-total // 50) and len(seen) == total and len(set(seen)) == total
+
+
+def test_a_long_release_history_page_by_page(browser, screenshots: Path, history_db: Database) -> None:
+    browser.get(rewrite_url(history_db, "project/many-releases/"))
+    versions = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#history ul.history li > a")]
+    assert len(versions) == 100 and versions[0] == f"1.{RELEASES - 1}"
+    click(browser, "Older releases")
+    assert heading(browser) == "Many-Releases: release history"
+    click(browser, "Older releases")
+    versions += [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.history li > a")]
+    assert "page 3 of 3" in browser.find_element(By.CLASS_NAME, "history-page").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "a[rel~=next]")
+    save_screenshot(browser, screenshots, "release-history")
+    navigate(browser, browser.find_element(By.LINK_TEXT, "1.0").click)
+    assert heading(browser).startswith("Many-Releases 1.0")
+    assert browser.find_element(By.CSS_SELECTOR, "ul.history li.current > a").text == "1.0"
+    assert versions[100:] == [f"1.{n}" for n in range(RELEASES - 201, -1, -1)]
 
 
 def styled(driver) -> bool:
