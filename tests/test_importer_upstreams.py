@@ -125,6 +125,48 @@ def test_a_name_added_to_the_allowlist_is_imported_by_the_next_update(db: Databa
     assert report.fetched == 1 and db.get("other-pkg") is not None
 
 
+@pytest.mark.parametrize("kind", ["pypi", "proxy"])
+def test_an_update_naming_no_projects_mirrors_those_the_import_named(db: Database, start_emulator, kind: str) -> None:
+    """What `make run` prints: `pypioncouch --update URL` on the mirror its quickstart import made
+    of a few named projects updates those, and does not set out to import the whole index."""
+    emu = start_emulator(dataset(), flavour=kind)
+    importer(db, emu, projects=["Demo.Pkg", "other-pkg"]).import_all()
+    assert db.get(STATE_ID)["projects"] == ["Demo.Pkg", "other-pkg"]
+    emu.dataset.add_release("demo-pkg", "3.0")
+    emu.dataset.add_release(sorted(p.name for p in emu.dataset if not p.name.endswith(".Pkg"))[0], "9.0")  # not mirrored
+    emu.clear_log()
+    report = importer(db, emu).update()
+    assert report.failed == {} and report.fetched == 1 and db.get("demo-pkg")["versions"][-1] == "3.0"
+    assert listing_reads(emu) == []
+    assert {row["id"] for row in db.iter_all_docs() if "/" not in row["id"] and ":" not in row["id"]} == {
+        "demo-pkg", "other-pkg"}
+
+
+def test_a_partial_mirrors_update_naming_projects_changes_its_selection(db: Database, start_emulator) -> None:
+    emu = start_emulator(dataset())
+    importer(db, emu, projects=["demo-pkg"]).import_all()
+    importer(db, emu, projects=["demo-pkg", "other-pkg"]).update()
+    assert db.get(STATE_ID)["projects"] == ["demo-pkg", "other-pkg"]
+    emu.dataset.add_release("other-pkg", "0.2")
+    assert importer(db, emu).update().fetched == 1 and db.get("other-pkg")["versions"][-1] == "0.2"
+
+
+def test_a_full_import_of_the_whole_index_forgets_the_selection(db: Database, start_emulator) -> None:
+    emu = start_emulator(dataset())
+    importer(db, emu, projects=["demo-pkg"]).import_all()
+    importer(db, emu).import_all()
+    assert "projects" not in db.get(STATE_ID)
+    emu.dataset.add_release("other-pkg", "0.2")
+    assert importer(db, emu).update().fetched == 1 and db.get("other-pkg")["versions"][-1] == "0.2"
+
+
+def test_an_update_naming_projects_on_a_whole_mirror_leaves_it_whole(db: Database, start_emulator) -> None:
+    emu = start_emulator(dataset())
+    importer(db, emu).import_all()
+    importer(db, emu, projects=["demo-pkg"]).update()
+    assert "projects" not in db.get(STATE_ID)
+
+
 def test_the_issue_case_a_proxy_with_no_xmlrpc_and_an_html_index(db: Database, start_emulator, capsys) -> None:
     """`--fullimport URL --index-url <proxy> --projects six` used to exit 4 insisting on a listing."""
     emu = start_emulator(dataset(), flavour="proxy")

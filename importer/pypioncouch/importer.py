@@ -82,9 +82,7 @@ class XmlRpcImporter:
         # A partial mirror: the names as the user wrote them, one per project.
         self.requested: list[str] | None = None
         if projects is not None:
-            allow = AllowList(projects)
-            self.filters.append(allow)
-            self.requested = _one_spelling_each(projects)
+            self._select(projects)
         self.state = StateStore(self.db)
         self.workers = workers
         self.batch_size = batch_size
@@ -92,6 +90,11 @@ class XmlRpcImporter:
         self.progress = progress
         self.attachments = _feed_attachments(self.location, site_url) if attachments == "default" else attachments
         self.render_processes = render_processes
+
+    def _select(self, projects: Iterable[str]) -> None:
+        """Mirror only ``projects``: an allowlist, and the names as the user wrote them, one per project."""
+        self.filters.append(AllowList(projects))
+        self.requested = _one_spelling_each(projects)
 
     def __repr__(self) -> str:
         return f"XmlRpcImporter({str(self.location)!r}, index_url={self.index_url!r})"
@@ -117,7 +120,7 @@ class XmlRpcImporter:
         self.db.create()
         state = self.state.load()
         fresh = holds_no_index(self.db)
-        self.state.begin(state, "fullimport", serial or 0, self.index_url)
+        self.state.begin(state, "fullimport", serial or 0, self.index_url, projects=self.requested)
         # The render process is forked first, while this process has no other thread (tqdm starts one).
         with self._renderer(len(todo)) as renderer, Progress("import", total=len(todo), enabled=self.progress) as bar:
             report = self._sync(state, bar.advance, renderer, fresh=fresh).run(
@@ -133,6 +136,13 @@ class XmlRpcImporter:
         if state.last_serial is None:
             raise NotInitialized(f"{self.location} has no completed import: run --fullimport first")
         since = state.last_serial
+        record: list[str] | None | bool = False
+        if self.requested is None and state.projects is not None:
+            # A partial mirror: its update mirrors the projects its import named (the state document).
+            log.info("%s mirrors %d named projects (--projects changes them)", self.location, len(state.projects))
+            self._select(state.projects)
+        elif self.requested is not None and state.projects is not None:
+            record = self.requested  # a partial mirror's new selection, for the updates after this one
         if self.requested is not None:
             changes = self.upstream.changes_since(since, listing=False)
             if changes is None:  # no journal: each named project's own page says whether it changed
@@ -158,7 +168,7 @@ class XmlRpcImporter:
         target = changes.last_serial if changes is not None else since
         if not todo and journal and target == since:
             return SyncReport()
-        self.state.begin(state, "update", target, self.index_url)
+        self.state.begin(state, "update", target, self.index_url, projects=record)
         with self._renderer(len(todo)) as renderer, Progress("update", total=len(todo), enabled=self.progress) as bar:
             report = self._sync(state, bar.advance, renderer).run(todo)
             if changes is not None and changes.complete_listing is not None:

@@ -37,6 +37,13 @@ class ImportState:
     def interrupted(self) -> bool:
         return self.in_progress is not None
 
+    @property
+    def projects(self) -> list[str] | None:
+        """The projects a partial mirror holds, as its last selecting run named them; None for
+        a mirror of the whole index. An update named no projects mirrors these."""
+        names = self.doc.get("projects")
+        return [str(name) for name in names] if isinstance(names, list) else None
+
 
 class StateStore:
     def __init__(self, db: Database) -> None:
@@ -49,9 +56,16 @@ class StateStore:
     def _save(self, state: ImportState) -> None:
         state.doc["_rev"] = self.db.put(state.doc)
 
-    def begin(self, state: ImportState, kind: str, target_serial: int, index_url: str) -> None:
+    def begin(self, state: ImportState, kind: str, target_serial: int, index_url: str, *,
+              projects: list[str] | None | bool = False) -> None:
+        """Mark a run in progress; ``projects`` records the mirror's selection (a list, or None
+        for the whole index); False leaves the recorded one as it is."""
         state.doc.update(in_progress={"kind": kind, "target_serial": target_serial, "started": now_list()},
                          index_url=index_url)
+        if isinstance(projects, list):
+            state.doc["projects"] = projects
+        elif projects is None:
+            state.doc.pop("projects", None)
         self._save(state)
 
     def finish(self, state: ImportState, serial: int) -> None:
