@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from pypioncouch.textclean import clean_text, clean_tree
 
 
@@ -24,3 +26,14 @@ def test_needs_cleaning_spots_surrogates_and_long_strings() -> None:
     assert not needs_cleaning({"a": ["ok", "fine"]}, limit=100)
     assert needs_cleaning({"a": ["ok", json.loads('"\\udcff"')]}, limit=100)
     assert needs_cleaning({"a": "x" * 200}, limit=100)
+
+
+@pytest.mark.parametrize("tree", [
+    {"files": [{"filename": f"pkg-{n}.tar.gz", "size": n} for n in range(50)]},  # long encoding, short strings
+    {"files": [{"filename": "f", "yanked_reason": None}] * 30 + [{"deep": [["x" * 101]]}]},  # one string too long
+    {"files": [{"filename": "f"}] * 30, "k" * 300: "v"},  # a long key: keys are not cut
+    [json.loads('"\\udcff"')],
+])
+def test_needs_cleaning_says_whether_clean_tree_changes_anything(tree: object) -> None:
+    from pypioncouch.textclean import needs_cleaning
+    assert needs_cleaning(tree, limit=100) == (clean_tree(tree, limit=100) != tree)

@@ -48,13 +48,32 @@ def clean_tree(value: Any, limit: int = MAX_FIELD_CHARS) -> Any:
 
 
 def needs_cleaning(value: Any, limit: int) -> bool:
-    """Whether ``clean_tree(value, limit)`` would change anything, found at C speed.
+    """Whether ``clean_tree(value, limit)`` would change anything.
 
-    Most payloads are clean: one JSON encoding tells whether any string holds a
-    lone surrogate (the UTF-8 encoding fails), and no string can exceed ``limit``
-    characters when the whole encoding is shorter than ``limit`` bytes.
+    Most payloads are clean, and the largest projects' are the costliest to copy for
+    nothing (``clean_tree`` rebuilds every list and dict: 0.2 s and a third of the
+    payload's memory again for 12,000 files). One JSON encoding, at C speed, tells
+    whether any string holds a lone surrogate (the UTF-8 encoding fails); no string
+    can exceed ``limit`` characters when the whole encoding is shorter than ``limit``,
+    and past that one walk over the tree looks for a string that does.
     """
     try:
-        return len(jsoncodec.dumps(value)) > limit
+        encoded = len(jsoncodec.dumps(value))
     except UnicodeEncodeError:
         return True
+    return encoded > limit and _holds_string_over(value, limit)
+
+
+def _holds_string_over(value: Any, limit: int) -> bool:
+    """Whether a string value of the tree (keys are not cut) is longer than ``limit``."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if len(item) > limit:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
