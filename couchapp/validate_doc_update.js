@@ -100,6 +100,11 @@ function (newDoc, oldDoc, userCtx, secObj) {
       id: function (d) { return d.project + ':dist:' + d.filename; },
       idRule: 'project:dist:filename'
     },
+    release_history: {
+      fields: {project: [isName, 'a normalized name'], releases: [isArray, 'an array']},
+      id: function (d) { return d.project + '//history'; },
+      idRule: 'project//history'
+    },
     json_api: {
       fields: {project: [isName, 'a normalized name'], pieces: [isArray, 'an array'], text: [isText, 'a string']},
       id: function (d) { return d.project + '//json'; },

@@ -1,9 +1,21 @@
-"""The fields project documents carry for the CouchApp's project page (a show function)."""
+"""The fields project documents carry for the CouchApp's project page (a show function), and the
+history document that holds every release of a project with more than a page of them."""
 
 from __future__ import annotations
 
-from pypioncouch.documents import MAX_FILES_PER_DOC, build_project_documents
-from pypioncouch.emulator import captured_payload
+from typing import Any
+
+from pypioncouch.documents import (HISTORY_PAGE, MAX_FILES_PER_DOC, RECENT_RELEASES, ProjectDocuments,
+                                   build_project_documents, history_id)
+from pypioncouch import XmlRpcImporter
+from pypioncouch.couch import Database
+from pypioncouch.emulator import captured_payload, generate_dataset
+
+
+def whole_history(docs: ProjectDocuments) -> list[dict[str, Any]]:
+    """Every release's entry: the history document's, or the project document's when it has none."""
+    kept = [doc for doc in docs.releases if doc["type"] == "release_history"]
+    return kept[0]["releases"] if kept else docs.project["release_history"]
 
 
 def _file(name: str, version: str, n: int, day: int) -> dict:
@@ -14,10 +26,11 @@ def _file(name: str, version: str, n: int, day: int) -> dict:
 
 def test_release_history_lists_every_release_with_its_time_and_file_count() -> None:
     payload = captured_payload("requests")
-    project = build_project_documents(payload).project
-    history = {entry["version"]: entry for entry in project["release_history"]}
+    docs = build_project_documents(payload)
+    project = docs.project
+    history = {entry["version"]: entry for entry in whole_history(docs)}
     assert set(history) == set(payload["releases"])
-    assert [e["version"] for e in project["release_history"]] == project["versions"]
+    assert [e["version"] for e in whole_history(docs)] == project["versions"]
     latest = payload["info"]["version"]
     assert history[latest]["files"] == len(payload["releases"][latest])
     first_upload = min(f["upload_time_iso_8601"] for f in payload["releases"][latest])
@@ -41,3 +54,39 @@ def test_a_project_without_files_has_an_empty_history_of_timeless_releases() -> 
     assert project["release_history"] == [{"version": "0.1", "upload_time": None, "yanked": False, "files": 0},
                                           {"version": "0.2", "upload_time": None, "yanked": False, "files": 0}]
     assert project["latest_files"] == []
+
+
+def test_past_a_page_of_releases_the_project_keeps_the_newest_and_the_history_document_all() -> None:
+    payload = captured_payload("requests")  # 163 releases
+    docs = build_project_documents(payload)
+    project, kept = docs.project, [doc for doc in docs.releases if doc["type"] == "release_history"]
+    assert len(payload["releases"]) > HISTORY_PAGE
+    assert project["release_count"] == len(payload["releases"])
+    assert project["release_history"] == whole_history(docs)[-HISTORY_PAGE:]
+    assert [doc["_id"] for doc in kept] == [history_id("requests")] and kept[0]["project"] == "requests"
+    newest = sorted((e for e in whole_history(docs) if e["upload_time"]),
+                    key=lambda e: (e["upload_time"], e["version"]), reverse=True)
+    assert project["recent_releases"] == newest[:RECENT_RELEASES]
+
+
+def test_a_history_of_one_page_stays_in_the_project_document() -> None:
+    docs = build_project_documents(captured_payload("nh3"))
+    assert len(docs.project["release_history"]) == docs.project["release_count"] <= HISTORY_PAGE
+    assert not [doc for doc in docs.releases if doc["type"] == "release_history"]
+
+
+def test_the_history_document_comes_and_goes_with_the_hundred_and_first_release(db: Database, start_emulator) -> None:
+    dataset = generate_dataset(projects=1, releases_per_project=HISTORY_PAGE, files_per_release=1, seed=3)
+    name = next(iter(dataset)).normalized
+    emu = start_emulator(dataset)
+    XmlRpcImporter(db.location, index_url=emu.url, attachments=None).import_all()
+    assert db.get(history_id(name)) is None and db.get(name)["release_count"] == HISTORY_PAGE
+    dataset.add_release(dataset.get(name).name, "999.0", [f"{name.replace('-', '_')}-999.0.tar.gz"])
+    XmlRpcImporter(db.location, index_url=emu.url, attachments=None).update()
+    whole = db.get(history_id(name))["releases"]
+    assert len(whole) == HISTORY_PAGE + 1 and whole[-1]["version"] == "999.0"
+    assert db.get(name)["release_history"] == whole[-HISTORY_PAGE:]
+    dataset.remove_release(dataset.get(name).name, "999.0")
+    XmlRpcImporter(db.location, index_url=emu.url, attachments=None).update()
+    assert db.get(history_id(name)) is None and len(db.get(name)["release_history"]) == HISTORY_PAGE
+

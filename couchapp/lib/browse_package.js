@@ -86,24 +86,27 @@ function historyEntry(id, entry, latest, current) {
 
 /*
  * The release history a page shows: one page of HISTORY_PAGE releases, newest
- * version first, taken straight from the project document's release_history
- * (oldest first) by index, so a page renders what it shows, not the 9,000
- * releases of the largest projects. `page` is 1-based and clamped; with no page,
- * the page holding `current` (a release page), else the first. Links go to the
- * other pages of /project/<name>/history/.
+ * version first, taken by index from `history`, the newest releases oldest first:
+ * the project document's release_history, which holds the first page (the
+ * importer keeps every release in the history document `<name>//history` past
+ * it, importer/pypioncouch/documents.py), or that document's releases. So a page
+ * renders what it shows, and the project and release pages read a document of
+ * one page, not the 9,000 releases of the largest projects. `page` is 1-based and
+ * clamped; with no page, the page holding `current` (a release page) when
+ * `history` holds it, else the first. Links go to /project/<name>/history/.
  */
 var HISTORY_PAGE = 100;
 
-function historyPage(doc, page, current) {
-  var history = doc.release_history || [], count = history.length, i, entries = [], first, last;
-  var pages = Math.max(1, Math.ceil(count / HISTORY_PAGE));
+function historyPage(doc, history, page, current) {
+  var count = Math.max(Number(doc.release_count) || 0, history.length), i, entries = [], first, last;
+  var offset = count - history.length, pages = Math.max(1, Math.ceil(count / HISTORY_PAGE));
   if (!page && current) {
-    for (i = 0; i < count; i++) {
-      if (history[i].version === current) { page = Math.floor((count - 1 - i) / HISTORY_PAGE) + 1; }
+    for (i = 0; i < history.length; i++) {
+      if (history[i].version === current) { page = Math.floor((count - 1 - offset - i) / HISTORY_PAGE) + 1; }
     }
   }
   page = Math.min(Math.max(1, Math.floor(Number(page)) || 1), pages);
-  first = count - 1 - (page - 1) * HISTORY_PAGE;
+  first = count - 1 - (page - 1) * HISTORY_PAGE - offset;
   last = Math.max(0, first - HISTORY_PAGE + 1);
   for (i = first; i >= last; i--) {
     entries.push(historyEntry(doc._id, history[i], doc.latest_version, current));
@@ -184,7 +187,7 @@ function build(doc, release, files) {
   data.provides_extra = (own || doc.info || {}).provides_extra || [];
   data.provides_extra_text = data.provides_extra.join(', ');
   describe(data, doc, release, own, pageUrl);
-  data.history = historyPage(doc, null, release ? version : null);
+  data.history = historyPage(doc, doc.release_history || [], null, release ? version : null);
   data.releases = data.history.releases;
   data.file_groups = fileGroups(files);
   data.files = files.map(fileEntry);
@@ -232,11 +235,11 @@ exports.releasePage = function (doc, release, files) {
 
 /*
  * /project/<name>/history/?page=N: the release history alone, a page at a time,
- * with the project's header.
+ * with the project's header; `history` every release, oldest first.
  */
-exports.historyPage = function (doc, page) {
+exports.historyPage = function (doc, history, page) {
   var data = project.build(doc);
-  data.history = historyPage(doc, page, null);
+  data.history = historyPage(doc, history, page, null);
   data.releases = data.history.releases;
   data.project_url = urls.project(doc._id);
   data.page_url = urls.history(doc._id, data.history.page);

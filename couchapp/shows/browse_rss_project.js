@@ -1,7 +1,9 @@
 function (doc, req) {
   /*
    * /rss/project/<name>/releases.xml: the project's latest 40 releases by
-   * upload time, from the project document's release_history.
+   * upload time: the project document's recent_releases, which the importer
+   * picks from every release (documents written before it: the newest of
+   * release_history, then every release).
    */
   var rss = require('lib/browse_rss');
   var page = require('lib/browse_page');
@@ -10,7 +12,8 @@ function (doc, req) {
   var history, items = [], i, summary;
   if (!doc || doc.type !== 'project') { return page.notFound(this, req, 'No such project.'); }
   summary = (doc.info || {}).summary;
-  history = dates.newest(doc.release_history || [], 40, 'upload_time');
+  history = dates.newest(Object.prototype.toString.call(doc.recent_releases) === '[object Array]' ?
+                         doc.recent_releases : doc.release_history || [], 40, 'upload_time');
   for (i = 0; i < history.length; i++) {
     items.push({title: doc.name + ' ' + history[i].version, path: urls.release(doc._id, history[i].version),
                 description: summary, time: history[i].upload_time});

@@ -42,6 +42,7 @@ __all__ = [
     "build_project_documents",
     "project_id",
     "release_id",
+    "history_id",
     "upload_time_list",
     "split_keywords",
     "MAX_FILES_PER_DOC",
@@ -67,6 +68,12 @@ MAX_DESCRIPTION_CHARS = 1_000_000
 MAX_DESCRIPTION_HTML_CHARS = 2_000_000
 # The project page lists the latest release's files; past this many it links to the release page.
 MAX_LATEST_FILES = 100
+# The project and release pages show one page of this many releases, newest first: the project
+# document keeps that page, and past it the history document (``<name>//history``) keeps every
+# release, so a page over the project document costs its page, not the project's thousands.
+HISTORY_PAGE = 100
+# The project's feed: its newest uploads, newest first (they need not be its newest versions).
+RECENT_RELEASES = 40
 
 _KEYWORD_SEPARATORS = re.compile(r"[,;]")
 
@@ -77,6 +84,10 @@ def project_id(name: NormalizedName) -> str:
 
 def release_id(name: NormalizedName, version: str) -> str:
     return f"{name}/{version}"
+
+
+def history_id(name: NormalizedName) -> str:
+    return f"{name}//history"
 
 
 def upload_time_list(iso_time: str | None) -> list[int] | None:
@@ -178,7 +189,8 @@ def build_project_documents(
     release_docs: list[Document] = []
     for version in versions:
         release_docs.extend(_release_documents(name, version, releases[version], infos.get(version), page_files))
-    project = _project_document(name, payload, info, versions, release_docs, renderer)
+    history = _release_history(release_docs)
+    project = _project_document(name, payload, info, versions, release_docs, history, renderer)
     if page is not None:
         project["project_status"] = project_status(page)
     if synthesized:
@@ -186,7 +198,7 @@ def build_project_documents(
     if refused:
         project["refused_files"] = refused
     answers = page_documents(project, release_docs) + answer_documents(project, release_docs)
-    return ProjectDocuments(name=name, project=project, releases=release_docs + answers)
+    return ProjectDocuments(name=name, project=project, releases=release_docs + _history_documents(name, history) + answers)
 
 
 def _page_files(page: SimpleDetail, refused: list[RefusedFile]) -> dict[str, SimpleFile]:
@@ -329,6 +341,7 @@ def _project_document(
     info: ProjectInfo,
     versions: list[str],
     release_docs: list[Document],
+    history: list[Document],
     renderer: DescriptionRenderer | None,
 ) -> Document:
     stored_info, truncated = _bounded_info(info)
@@ -349,7 +362,9 @@ def _project_document(
         "updated": max(upload_times) if upload_times else None,
         "vulnerabilities": payload.get("vulnerabilities") or [],
         "ownership": payload.get("ownership") or {},
-        "release_history": _release_history(release_docs),
+        "release_history": history[-HISTORY_PAGE:],
+        "release_count": len(history),
+        "recent_releases": _recent_releases(history),
         "latest_files": _latest_files(release_docs, info.get("version")),
     }
     if truncated:
@@ -374,8 +389,8 @@ def set_description_html(project: Document, html: str | None) -> None:
 
 
 def _release_history(release_docs: list[Document]) -> list[Document]:
-    """One small entry per release, so the project page (a show function, which sees
-    only this document) can list every release without reading the release documents."""
+    """One small entry per release, in version order, so the pages can list releases
+    without reading the release documents."""
     file_counts: dict[str, int] = {}
     for doc in release_docs:  # release documents and their spill-over chunks
         file_counts[doc["version"]] = file_counts.get(doc["version"], 0) + len(doc["files"])
@@ -384,6 +399,22 @@ def _release_history(release_docs: list[Document]) -> list[Document]:
          "files": file_counts[doc["version"]]}
         for doc in release_docs if doc["type"] == "release"
     ]
+
+
+def _recent_releases(history: list[Document]) -> list[Document]:
+    """The newest uploads, newest first, for the project's feed (a backport to an old branch is
+    new without being among the newest versions)."""
+    uploaded = [entry for entry in history if entry["upload_time"]]
+    uploaded.sort(key=lambda entry: (entry["upload_time"], entry["version"]), reverse=True)
+    return uploaded[:RECENT_RELEASES]
+
+
+def _history_documents(name: NormalizedName, history: list[Document]) -> list[Document]:
+    """The history document, when the project document cannot hold every release."""
+    if len(history) <= HISTORY_PAGE:
+        return []
+    return [{"_id": history_id(name), "type": "release_history", "schema": SCHEMA_VERSION,
+             "project": name, "releases": history}]
 
 
 def _latest_files(release_docs: list[Document], latest: str | None) -> list[FileInfo]:

@@ -100,7 +100,9 @@ def _context(doc: dict[str, Any], site_url: str) -> dict[str, Any]:
     name = doc.get("name") or doc["_id"]
     project_path = quote(doc["_id"], safe="")
     links = _links(info)
-    history = [entry for entry in doc.get("release_history") or [] if entry.get("upload_time")]
+    # What the project document holds: its newest page of releases and its newest uploads.
+    held = {entry["version"]: entry for entry in [*(doc.get("release_history") or []), *(doc.get("recent_releases") or [])]}
+    history = [entry for entry in held.values() if entry.get("upload_time")]
     history.sort(key=lambda entry: (entry["upload_time"], entry["version"]), reverse=True)
     license_expression = str(info.get("license_expression") or "").strip()
     return {

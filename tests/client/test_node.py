@@ -94,6 +94,19 @@ def test_captured_projects_read_back_as_pypi_gave_them(node: Node) -> None:
     assert {f.sha256 for f in latest.files} == {f["digests"]["sha256"] for f in payload["urls"]}
 
 
+def test_a_projects_history_holds_every_release(app_db: Database, couch_server: AnyServer) -> None:
+    """jinja2 (37 releases) and requests (163: past the page the project document keeps, so its
+    history comes from the history document)."""
+    from pypioncouch.emulator.captured import captured_payload
+    from ..conftest import write_payloads
+    write_payloads(app_db, [captured_payload("jinja2"), captured_payload("requests")])
+    node = Node(f"{couch_server.base_url}/{app_db.location.name}")
+    for name in ("jinja2", "requests"):
+        project = node.project(name, releases=False)
+        assert [entry.version for entry in project.history] == list(project.versions)
+        assert {entry.version for entry in project.history} == set(captured_payload(name)["releases"])
+
+
 def test_unknown_project_and_release(node: Node) -> None:
     with pytest.raises(ProjectNotFound):
         node.project("no-such-project")

@@ -88,15 +88,23 @@ def test_the_history_pages_list_every_release_once_newest_first(history_db: Data
     assert seen == newest_first()
 
 
-def test_a_release_page_shows_the_page_of_history_it_is_on(history_db: Database) -> None:
+def test_a_release_page_shows_the_first_page_and_marks_itself_on_it(history_db: Database) -> None:
+    recent = page(history_db, "project/many-releases/1.200/")
+    assert listed_versions(recent) == newest_first()[:PAGE]
+    assert '<li class="current"><a href="project/many-releases/1.200/">1.200</a>' in recent.html
     old = page(history_db, "project/many-releases/1.20/")
-    shown = listed_versions(old)
-    assert len(shown) == PAGE - (3 * PAGE - RELEASES) and "1.20" in shown  # the last page: 50 releases
-    assert shown == newest_first()[2 * PAGE:]
-    assert '<li class="current"><a href="project/many-releases/1.20/">1.20</a>' in old.html
+    assert listed_versions(old) == newest_first()[:PAGE] and '<li class="current">' not in old.html
+    assert old.link("Older releases").url == rewrite_url(history_db, "project/many-releases/history/?page=2")
     data = page_json(history_db, "project/many-releases/1.20/")
-    assert (data["history"]["page"], data["history"]["pages"], data["history"]["count"]) == (3, 3, RELEASES)
-    assert [r["version"] for r in data["releases"] if r["current"]] == ["1.20"]
+    assert (data["history"]["page"], data["history"]["pages"], data["history"]["count"]) == (1, 3, RELEASES)
+
+
+def test_the_pages_read_one_page_of_history_and_the_history_page_two_documents(history_db: Database) -> None:
+    project = history_db.get("many-releases")
+    assert len(project["release_history"]) == PAGE and project["release_count"] == RELEASES
+    assert len(history_db.get("many-releases//history")["releases"]) == RELEASES
+    assert history_db.get("few//history") is None  # a history of one page stays in the project document
+    assert page_json(history_db, "project/many-releases/history/?page=2")["rows_read"] == 2
 
 
 @pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("-4", 1), ("abc", 1), ("2.7", 2), ("99", 3)])

@@ -69,7 +69,18 @@ class Node:
         doc = self._document(key)
         if doc is None or doc.get("type") != "project":
             raise ProjectNotFound(name)
-        return Project.from_documents(doc, self._releases(key, doc) if releases else ())
+        return Project.from_documents(self._with_whole_history(key, doc), self._releases(key, doc) if releases else ())
+
+    def _with_whole_history(self, key: str, doc: dict[str, Any]) -> dict[str, Any]:
+        """The project document with every release in its history: past a page of releases it
+        keeps only the newest, and the history document ``<name>//history`` holds them all."""
+        history = doc.get("release_history") or []
+        if int(doc.get("release_count") or 0) <= len(history):
+            return doc
+        whole = self._document(f"{key}//history")
+        if not whole or whole.get("type") != "release_history" or not isinstance(whole.get("releases"), list):
+            return doc
+        return {**doc, "release_history": whole["releases"]}
 
     def release(self, name: str, version: str) -> Release:
         """One release and its files; ``"1.0"`` finds ``1.0.0`` (PEP 440 equality) when no
