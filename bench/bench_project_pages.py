@@ -50,10 +50,11 @@ PARSE_ONLY = {
 BEFORE_ID = "_design/before"
 
 
-def _pages(name: str, latest: str, middle: str) -> list[tuple[str, str]]:
+def _pages(name: str, latest: str, middle: str, releases: int) -> list[tuple[str, str]]:
+    last = -(-releases // 100)
     return [("project page", f"project/{name}/"), ("project page, JSON", f"project/{name}/?format=json"),
             ("release page, latest", f"project/{name}/{latest}/"), ("release page, a middle one", f"project/{name}/{middle}/"),
-            ("release history, last page", f"project/{name}/history/?page=1000"),
+            ("release history, last page", f"project/{name}/history/" + (f"{last}/" if last > 1 else "")),
             ("project feed", f"rss/project/{name}/releases.xml")]
 
 
@@ -91,7 +92,7 @@ def measure(server: AnyServer, workdir: Path, before: str | None) -> list[dict[s
                                                REPEATS)}
         static_dir = workdir / server.kind / name
         static_dir.mkdir(parents=True)
-        for key, path in _pages(name, latest, middle):
+        for key, path in _pages(name, latest, middle, releases):
             url = f"{base}/_design/pypi/_rewrite/{path}"
             body = _getter(session, url)()
             (static_dir / "page").write_bytes(body)

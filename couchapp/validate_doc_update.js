@@ -101,9 +101,9 @@ function (newDoc, oldDoc, userCtx, secObj) {
       idRule: 'project:dist:filename'
     },
     release_history: {
-      fields: {project: [isName, 'a normalized name'], releases: [isArray, 'an array']},
-      id: function (d) { return d.project + '//history'; },
-      idRule: 'project//history'
+      fields: {project: [isName, 'a normalized name'], page: [isInt, 'an integer'], releases: [isArray, 'an array']},
+      id: function (d) { return d.page >= 2 ? d.project + '//history/' + d.page : null; },
+      idRule: 'project//history/<page, 2 and up>'
     },
     json_api: {
       fields: {project: [isName, 'a normalized name'], pieces: [isArray, 'an array'], text: [isText, 'a string']},

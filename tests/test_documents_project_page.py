@@ -13,9 +13,10 @@ from pypioncouch.emulator import captured_payload, generate_dataset
 
 
 def whole_history(docs: ProjectDocuments) -> list[dict[str, Any]]:
-    """Every release's entry: the history document's, or the project document's when it has none."""
-    kept = [doc for doc in docs.releases if doc["type"] == "release_history"]
-    return kept[0]["releases"] if kept else docs.project["release_history"]
+    """Every release's entry, oldest first: the history documents' pages, oldest page first, then
+    the project document's page."""
+    pages = sorted((doc for doc in docs.releases if doc["type"] == "release_history"), key=lambda doc: -doc["page"])
+    return [entry for page in pages for entry in page["releases"]] + docs.project["release_history"]
 
 
 def _file(name: str, version: str, n: int, day: int) -> dict:
@@ -56,14 +57,16 @@ def test_a_project_without_files_has_an_empty_history_of_timeless_releases() -> 
     assert project["latest_files"] == []
 
 
-def test_past_a_page_of_releases_the_project_keeps_the_newest_and_the_history_document_all() -> None:
+def test_past_a_page_of_releases_the_project_keeps_the_newest_and_history_documents_the_rest() -> None:
     payload = captured_payload("requests")  # 163 releases
     docs = build_project_documents(payload)
     project, kept = docs.project, [doc for doc in docs.releases if doc["type"] == "release_history"]
-    assert len(payload["releases"]) > HISTORY_PAGE
-    assert project["release_count"] == len(payload["releases"])
-    assert project["release_history"] == whole_history(docs)[-HISTORY_PAGE:]
-    assert [doc["_id"] for doc in kept] == [history_id("requests")] and kept[0]["project"] == "requests"
+    assert HISTORY_PAGE < len(payload["releases"]) <= 2 * HISTORY_PAGE
+    assert project["release_count"] == len(payload["releases"]) == len(whole_history(docs))
+    assert [e["version"] for e in whole_history(docs)] == project["versions"]
+    assert len(project["release_history"]) == HISTORY_PAGE
+    assert [(doc["_id"], doc["page"], len(doc["releases"])) for doc in kept] == [
+        (history_id("requests", 2), 2, len(payload["releases"]) - HISTORY_PAGE)]
     newest = sorted((e for e in whole_history(docs) if e["upload_time"]),
                     key=lambda e: (e["upload_time"], e["version"]), reverse=True)
     assert project["recent_releases"] == newest[:RECENT_RELEASES]
@@ -75,18 +78,18 @@ def test_a_history_of_one_page_stays_in_the_project_document() -> None:
     assert not [doc for doc in docs.releases if doc["type"] == "release_history"]
 
 
-def test_the_history_document_comes_and_goes_with_the_hundred_and_first_release(db: Database, start_emulator) -> None:
+def test_a_second_page_comes_and_goes_with_the_hundred_and_first_release(db: Database, start_emulator) -> None:
     dataset = generate_dataset(projects=1, releases_per_project=HISTORY_PAGE, files_per_release=1, seed=3)
     name = next(iter(dataset)).normalized
     emu = start_emulator(dataset)
     XmlRpcImporter(db.location, index_url=emu.url, attachments=None).import_all()
-    assert db.get(history_id(name)) is None and db.get(name)["release_count"] == HISTORY_PAGE
+    assert db.get(history_id(name, 2)) is None and db.get(name)["release_count"] == HISTORY_PAGE
+    oldest = db.get(name)["release_history"][0]
     dataset.add_release(dataset.get(name).name, "999.0", [f"{name.replace('-', '_')}-999.0.tar.gz"])
     XmlRpcImporter(db.location, index_url=emu.url, attachments=None).update()
-    whole = db.get(history_id(name))["releases"]
-    assert len(whole) == HISTORY_PAGE + 1 and whole[-1]["version"] == "999.0"
-    assert db.get(name)["release_history"] == whole[-HISTORY_PAGE:]
+    assert db.get(history_id(name, 2))["releases"] == [oldest]  # the oldest moved to page 2
+    assert db.get(name)["release_history"][-1]["version"] == "999.0"
     dataset.remove_release(dataset.get(name).name, "999.0")
     XmlRpcImporter(db.location, index_url=emu.url, attachments=None).update()
-    assert db.get(history_id(name)) is None and len(db.get(name)["release_history"]) == HISTORY_PAGE
+    assert db.get(history_id(name, 2)) is None and db.get(name)["release_history"][0] == oldest
 

@@ -85,31 +85,20 @@ function historyEntry(id, entry, latest, current) {
 }
 
 /*
- * The release history a page shows: one page of HISTORY_PAGE releases, newest
- * version first, taken by index from `history`, the newest releases oldest first:
- * the project document's release_history, which holds the first page (the
- * importer keeps every release in the history document `<name>//history` past
- * it, importer/pypioncouch/documents.py), or that document's releases. So a page
- * renders what it shows, and the project and release pages read a document of
- * one page, not the 9,000 releases of the largest projects. `page` is 1-based and
- * clamped; with no page, the page holding `current` (a release page) when
- * `history` holds it, else the first. Links go to /project/<name>/history/.
+ * One page of a project's release history: HISTORY_PAGE releases, newest version
+ * first. `releases` are that page's entries, oldest first, as stored: page 1 is
+ * the project document's release_history, and each later page a history document
+ * `<name>//history/<page>` of its own (importer/pypioncouch/documents.py), so a page
+ * renders and reads what it shows, not the 9,000 releases of the largest projects.
+ * `current`: the release a release page is about, marked when it is on the page.
  */
 var HISTORY_PAGE = 100;
 
-function historyPage(doc, history, page, current) {
-  var count = Math.max(Number(doc.release_count) || 0, history.length), i, entries = [], first, last;
-  var offset = count - history.length, pages = Math.max(1, Math.ceil(count / HISTORY_PAGE));
-  if (!page && current) {
-    for (i = 0; i < history.length; i++) {
-      if (history[i].version === current) { page = Math.floor((count - 1 - offset - i) / HISTORY_PAGE) + 1; }
-    }
-  }
-  page = Math.min(Math.max(1, Math.floor(Number(page)) || 1), pages);
-  first = count - 1 - (page - 1) * HISTORY_PAGE - offset;
-  last = Math.max(0, first - HISTORY_PAGE + 1);
-  for (i = first; i >= last; i--) {
-    entries.push(historyEntry(doc._id, history[i], doc.latest_version, current));
+function historyPage(doc, releases, page, current) {
+  var count = Math.max(Number(doc.release_count) || 0, (doc.release_history || []).length), i, entries = [];
+  var pages = Math.max(1, Math.ceil(count / HISTORY_PAGE));
+  for (i = releases.length - 1; i >= 0; i--) {
+    entries.push(historyEntry(doc._id, releases[i], doc.latest_version, current));
   }
   return {
     releases: entries,
@@ -119,8 +108,7 @@ function historyPage(doc, history, page, current) {
     pages: pages,
     paged: pages > 1,
     newer_url: page > 1 ? urls.history(doc._id, page - 1) : null,
-    older_url: page < pages ? urls.history(doc._id, page + 1) : null,
-    all_url: urls.history(doc._id, 1)
+    older_url: page < pages ? urls.history(doc._id, page + 1) : null
   };
 }
 
@@ -187,7 +175,7 @@ function build(doc, release, files) {
   data.provides_extra = (own || doc.info || {}).provides_extra || [];
   data.provides_extra_text = data.provides_extra.join(', ');
   describe(data, doc, release, own, pageUrl);
-  data.history = historyPage(doc, doc.release_history || [], null, release ? version : null);
+  data.history = historyPage(doc, doc.release_history || [], 1, release ? version : null);
   data.releases = data.history.releases;
   data.file_groups = fileGroups(files);
   data.files = files.map(fileEntry);
@@ -234,12 +222,12 @@ exports.releasePage = function (doc, release, files) {
 };
 
 /*
- * /project/<name>/history/?page=N: the release history alone, a page at a time,
- * with the project's header; `history` every release, oldest first.
+ * /project/<name>/history/<page>/: the release history alone, a page at a time,
+ * with the project's header; `releases` the page's, oldest first.
  */
-exports.historyPage = function (doc, history, page) {
+exports.historyPage = function (doc, releases, page) {
   var data = project.build(doc);
-  data.history = historyPage(doc, history, page, null);
+  data.history = historyPage(doc, releases, page, null);
   data.releases = data.history.releases;
   data.project_url = urls.project(doc._id);
   data.page_url = urls.history(doc._id, data.history.page);

@@ -15,9 +15,9 @@ exports.FACETS = {author: true, maintainer: true, keyword: true, classifier: tru
 exports.home = function () { return './'; };
 exports.project = function (name) { return 'project/' + enc(name) + '/'; };
 exports.release = function (name, version) { return 'project/' + enc(name) + '/' + enc(version) + '/'; };
-// A project's release history, a page at a time: page 1 has no query.
+// A project's release history, a page at a time: `history/`, `history/2/`, ...
 exports.history = function (name, page) {
-  return 'project/' + enc(name) + '/history/' + (page > 1 ? '?page=' + enc(page) : '');
+  return 'project/' + enc(name) + '/history/' + (page > 1 ? enc(page) + '/' : '');
 };
 exports.projectFeed = function (name) { return 'rss/project/' + enc(name) + '/releases.xml'; };
 exports.projectAttachment = function (name, file) { return 'project/' + enc(name) + '/' + file; };

@@ -69,8 +69,8 @@ MAX_DESCRIPTION_HTML_CHARS = 2_000_000
 # The project page lists the latest release's files; past this many it links to the release page.
 MAX_LATEST_FILES = 100
 # The project and release pages show one page of this many releases, newest first: the project
-# document keeps that page, and past it the history document (``<name>//history``) keeps every
-# release, so a page over the project document costs its page, not the project's thousands.
+# document keeps that page, and each later page is a history document of its own
+# (``<name>//history/<page>``), so every page costs its page, not the project's thousands.
 HISTORY_PAGE = 100
 # The project's feed: its newest uploads, newest first (they need not be its newest versions).
 RECENT_RELEASES = 40
@@ -86,8 +86,9 @@ def release_id(name: NormalizedName, version: str) -> str:
     return f"{name}/{version}"
 
 
-def history_id(name: NormalizedName) -> str:
-    return f"{name}//history"
+def history_id(name: NormalizedName, page: int) -> str:
+    """The history document of page ``page`` (2 and up: page 1 is in the project document)."""
+    return f"{name}//history/{page}"
 
 
 def upload_time_list(iso_time: str | None) -> list[int] | None:
@@ -410,11 +411,16 @@ def _recent_releases(history: list[Document]) -> list[Document]:
 
 
 def _history_documents(name: NormalizedName, history: list[Document]) -> list[Document]:
-    """The history document, when the project document cannot hold every release."""
-    if len(history) <= HISTORY_PAGE:
-        return []
-    return [{"_id": history_id(name), "type": "release_history", "schema": SCHEMA_VERSION,
-             "project": name, "releases": history}]
+    """The release history's pages past the first, newest first: page ``p`` holds the releases
+    from ``100 * p`` to ``100 * (p - 1)`` back from the newest, oldest first. A new release moves
+    every page by one entry, and the importer rewrites the pages (together as large as the whole
+    history, as the project document was when it held it)."""
+    count, docs = len(history), []
+    for page in range(2, -(-count // HISTORY_PAGE) + 1):
+        end = count - HISTORY_PAGE * (page - 1)
+        docs.append({"_id": history_id(name, page), "type": "release_history", "schema": SCHEMA_VERSION,
+                     "project": name, "page": page, "releases": history[max(0, end - HISTORY_PAGE):end]})
+    return docs
 
 
 def _latest_files(release_docs: list[Document], latest: str | None) -> list[FileInfo]:

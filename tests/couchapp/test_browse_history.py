@@ -1,6 +1,6 @@
 """A project's release history, a page at a time (issue 11): the project and release pages of a
 project with hundreds of releases show one page of its history, not all of it, and
-/project/<name>/history/ pages through every release exactly once; the project's feed picks
+/project/<name>/history/<page>/ pages through every release exactly once; the project's feed picks
 its newest 40 releases by upload time whatever their version order."""
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def test_the_project_page_shows_the_newest_page_of_releases_and_links_to_the_old
     assert listed_versions(project) == newest_first()[:PAGE]
     assert f"{RELEASES} releases, newest first: page 1 of 3." in project.text
     older = project.link("Older releases")
-    assert older.url == rewrite_url(history_db, "project/many-releases/history/?page=2")
+    assert older.url == rewrite_url(history_db, "project/many-releases/history/2/")
     assert "Newer releases" not in project.text
     assert project.html.count('class="badge latest"') == 2  # the header's and the history's
 
@@ -84,7 +84,7 @@ def test_the_history_pages_list_every_release_once_newest_first(history_db: Data
             url = result.link("Older releases").url
         else:
             assert "Older releases" not in result.text
-            assert result.link("Newer releases").url == rewrite_url(history_db, "project/many-releases/history/?page=2")
+            assert result.link("Newer releases").url == rewrite_url(history_db, "project/many-releases/history/2/")
     assert seen == newest_first()
 
 
@@ -94,25 +94,27 @@ def test_a_release_page_shows_the_first_page_and_marks_itself_on_it(history_db: 
     assert '<li class="current"><a href="project/many-releases/1.200/">1.200</a>' in recent.html
     old = page(history_db, "project/many-releases/1.20/")
     assert listed_versions(old) == newest_first()[:PAGE] and '<li class="current">' not in old.html
-    assert old.link("Older releases").url == rewrite_url(history_db, "project/many-releases/history/?page=2")
+    assert old.link("Older releases").url == rewrite_url(history_db, "project/many-releases/history/2/")
     data = page_json(history_db, "project/many-releases/1.20/")
     assert (data["history"]["page"], data["history"]["pages"], data["history"]["count"]) == (1, 3, RELEASES)
 
 
-def test_the_pages_read_one_page_of_history_and_the_history_page_two_documents(history_db: Database) -> None:
+def test_every_page_reads_one_page_of_history(history_db: Database) -> None:
     project = history_db.get("many-releases")
     assert len(project["release_history"]) == PAGE and project["release_count"] == RELEASES
-    assert len(history_db.get("many-releases//history")["releases"]) == RELEASES
-    assert history_db.get("few//history") is None  # a history of one page stays in the project document
-    assert page_json(history_db, "project/many-releases/history/?page=2")["rows_read"] == 2
+    assert [len(history_db.get(f"many-releases//history/{n}")["releases"]) for n in (2, 3)] == [PAGE, RELEASES - 2 * PAGE]
+    assert history_db.get("few//history/2") is None  # a history of one page stays in the project document
+    assert [page_json(history_db, f"project/many-releases/history/{n}")["rows_read"] for n in ("", "2/", "3/")] == [1, 2, 2]
 
 
-@pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("-4", 1), ("abc", 1), ("2.7", 2), ("99", 3)])
-def test_a_page_number_out_of_range_or_malformed_shows_the_nearest_page(history_db: Database, asked: str,
-                                                                         shown: int) -> None:
-    data = page_json(history_db, f"project/many-releases/history/?page={asked}")
-    assert data["history"]["page"] == shown
-    assert len(data["releases"]) == (PAGE if shown < 3 else RELEASES - 2 * PAGE)
+@pytest.mark.parametrize("asked", ["0", "-4", "abc", "2.7", "02", "4", "99"])
+def test_a_page_the_history_does_not_have_is_not_found(history_db: Database, asked: str) -> None:
+    response = requests.get(rewrite_url(history_db, f"project/many-releases/history/{asked}/"), timeout=30)
+    assert response.status_code == 404 and "No page" in response.text
+
+
+def test_page_one_has_two_addresses(history_db: Database) -> None:
+    assert page_json(history_db, "project/many-releases/history/1/") == page_json(history_db, "project/many-releases/history/")
 
 
 def test_a_short_history_has_no_pager(history_db: Database) -> None:

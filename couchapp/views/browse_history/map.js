@@ -1,21 +1,24 @@
 function (doc) {
   /*
-   * A project's release history page (lists/browse_history), queried with include_docs
-   * for [name] .. [name, {}]: [name, 0] the project document (the header, and the first
-   * page of releases), [name, 1] the history document `<name>//history` that holds every
-   * release when the project document holds only the newest page. Two rows whatever the
-   * project's size.
+   * A page of a project's release history (lists/browse_history), queried with
+   * include_docs for [name, page] .. [name, page, {}]: [name, page, 0] the project
+   * document (the header; page 1's releases too), [name, page, 1] the history
+   * document of that page, `<name>//history/<page>`, from page 2 on. Two rows
+   * whatever the project's size. The page number comes from a path segment, which
+   * PouchDB Server JSON-parses: rows go under both forms.
    */
   // !code lib/rewrite_keys.js
-  var forms, i, rank;
-  if (doc.type === 'project') {
-    forms = rewriteKeyForms(doc._id);
-    rank = 0;
-  } else if (doc.type === 'release_history' && doc._id === doc.project + '//history') {
-    forms = rewriteKeyForms(doc.project);
-    rank = 1;
-  } else {
-    return;
+  function emitPage(name, page, rank) {
+    var names = rewriteKeyForms(name), pages = rewriteKeyForms(String(page)), i, j;
+    for (i = 0; i < names.length; i++) {
+      for (j = 0; j < pages.length; j++) { emit([names[i], pages[j], rank], null); }
+    }
   }
-  for (i = 0; i < forms.length; i++) { emit([forms[i], rank], null); }
+  var pages, page;
+  if (doc.type === 'project') {
+    pages = Math.max(1, Math.ceil((Number(doc.release_count) || 0) / 100));
+    for (page = 1; page <= pages; page++) { emitPage(doc._id, page, 0); }
+  } else if (doc.type === 'release_history' && doc._id === doc.project + '//history/' + doc.page) {
+    emitPage(doc.project, doc.page, 1);
+  }
 }

@@ -73,14 +73,14 @@ class Node:
 
     def _with_whole_history(self, key: str, doc: dict[str, Any]) -> dict[str, Any]:
         """The project document with every release in its history: past a page of releases it
-        keeps only the newest, and the history document ``<name>//history`` holds them all."""
-        history = doc.get("release_history") or []
-        if int(doc.get("release_count") or 0) <= len(history):
+        keeps only the newest page, and history documents ``<name>//history/<page>`` the others."""
+        newest = doc.get("release_history") or []
+        if int(doc.get("release_count") or 0) <= len(newest):
             return doc
-        whole = self._document(f"{key}//history")
-        if not whole or whole.get("type") != "release_history" or not isinstance(whole.get("releases"), list):
-            return doc
-        return {**doc, "release_history": whole["releases"]}
+        pages = [row["doc"] for row in self._id_range(f"{key}//history/")
+                 if row.get("doc", {}).get("type") == "release_history" and isinstance(row["doc"].get("releases"), list)]
+        pages.sort(key=lambda page: int(page.get("page") or 0), reverse=True)  # the oldest releases first
+        return {**doc, "release_history": [entry for page in pages for entry in page["releases"]] + newest}
 
     def release(self, name: str, version: str) -> Release:
         """One release and its files; ``"1.0"`` finds ``1.0.0`` (PEP 440 equality) when no
