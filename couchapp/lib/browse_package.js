@@ -97,7 +97,8 @@ var HISTORY_PAGE = 100;
 function historyPage(doc, releases, page, current) {
   var count = Math.max(Number(doc.release_count) || 0, (doc.release_history || []).length), i, entries = [];
   var pages = Math.max(1, Math.ceil(count / HISTORY_PAGE));
-  for (i = releases.length - 1; i >= 0; i--) {
+  // At most a page, newest last: a project document written before the pages held every release.
+  for (i = releases.length - 1; i >= Math.max(0, releases.length - HISTORY_PAGE); i--) {
     entries.push(historyEntry(doc._id, releases[i], doc.latest_version, current));
   }
   return {

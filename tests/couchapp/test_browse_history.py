@@ -136,3 +136,22 @@ def test_the_project_feed_holds_the_newest_40_uploads_whatever_their_version_ord
     by_time = sorted(upload_times().items(), key=lambda item: item[1], reverse=True)
     assert titles == [f"Many-Releases {version}" for version, _ in by_time[:40]]
     assert titles[0] == f"Many-Releases {BACKPORT}"
+
+
+def test_a_project_document_written_before_the_pages_shows_its_newest_page(history_db: Database) -> None:
+    """A database imported before history pages existed: the project document holds every release."""
+    old = {key: value for key, value in history_db.get("many-releases").items()
+           if key not in ("_rev", "release_count", "recent_releases")}
+    old.update(_id="older-style", name="older-style", release_history=[dict(entry) for entry in
+                                                                        upload_history(RELEASES)])
+    history_db.put(old)
+    result = page(history_db, "project/older-style/")
+    assert len(re.findall(r'<a href="project/older-style/[^/"]+/">', result.html.split('<ul class="history">')[1].split("</ul>")[0])) == PAGE
+    feed = requests.get(rewrite_url(history_db, "rss/project/older-style/releases.xml"), timeout=30)
+    assert len(list(ET.fromstring(feed.content).iter("item"))) == 40
+
+
+def upload_history(count: int) -> list[dict[str, Any]]:
+    return [{"version": f"1.{n}", "upload_time": [2020, 1, 1 + n % 28, 0, 0, n % 60], "yanked": False, "files": 1}
+            for n in range(count)]
+
