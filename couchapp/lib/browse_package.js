@@ -236,4 +236,3 @@ exports.historyPage = function (doc, releases, page) {
 };
 
 exports.pythonText = pythonText;
-exports.HISTORY_PAGE = HISTORY_PAGE;

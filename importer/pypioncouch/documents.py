@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from . import textclean
 from .json_api import answer_documents
@@ -365,7 +365,7 @@ def _project_document(
         "ownership": payload.get("ownership") or {},
         "release_history": history[-HISTORY_PAGE:],
         "release_count": len(history),
-        "recent_releases": _recent_releases(history),
+        "recent_releases": newest_uploads(history, RECENT_RELEASES),
         "latest_files": _latest_files(release_docs, info.get("version")),
     }
     if truncated:
@@ -402,12 +402,12 @@ def _release_history(release_docs: list[Document]) -> list[Document]:
     ]
 
 
-def _recent_releases(history: list[Document]) -> list[Document]:
-    """The newest uploads, newest first, for the project's feed (a backport to an old branch is
-    new without being among the newest versions)."""
-    uploaded = [entry for entry in history if entry["upload_time"]]
+def newest_uploads(history: Iterable[Document], limit: int) -> list[Document]:
+    """The ``limit`` history entries uploaded last, newest first (a backport to an old branch is
+    new without being among the newest versions); entries with no upload time are left out."""
+    uploaded = [entry for entry in history if entry.get("upload_time")]
     uploaded.sort(key=lambda entry: (entry["upload_time"], entry["version"]), reverse=True)
-    return uploaded[:RECENT_RELEASES]
+    return uploaded[:limit]
 
 
 def _history_documents(name: NormalizedName, history: list[Document]) -> list[Document]:

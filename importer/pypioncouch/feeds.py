@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 import jinja2
 
+from .documents import newest_uploads
+
 __all__ = ["project_attachments", "OPML_NAME", "DOAP_NAME", "MAX_DOAP_RELEASES"]
 
 OPML_NAME = "feeds.opml"
@@ -102,8 +104,7 @@ def _context(doc: dict[str, Any], site_url: str) -> dict[str, Any]:
     links = _links(info)
     # What the project document holds: its newest page of releases and its newest uploads.
     held = {entry["version"]: entry for entry in [*(doc.get("release_history") or []), *(doc.get("recent_releases") or [])]}
-    history = [entry for entry in held.values() if entry.get("upload_time")]
-    history.sort(key=lambda entry: (entry["upload_time"], entry["version"]), reverse=True)
+    history = newest_uploads(held.values(), MAX_DOAP_RELEASES)
     license_expression = str(info.get("license_expression") or "").strip()
     return {
         "name": name,
@@ -124,7 +125,7 @@ def _context(doc: dict[str, Any], site_url: str) -> dict[str, Any]:
                         for c in doc.get("classifiers") or []],
         "releases": [{"version": entry["version"], "created": _day(entry["upload_time"]),
                       "url": f"{site_url}project/{project_path}/{quote(str(entry['version']), safe='')}/"}
-                     for entry in history[:MAX_DOAP_RELEASES]],
+                     for entry in history],
     }
 
 

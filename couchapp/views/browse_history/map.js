@@ -16,6 +16,7 @@ function (doc) {
   }
   var pages, page;
   if (doc.type === 'project') {
+    // 100 a page: lib/browse_package.js HISTORY_PAGE, importer/pypioncouch/documents.py HISTORY_PAGE
     pages = Math.max(1, Math.ceil((Number(doc.release_count) || 0) / 100));
     for (page = 1; page <= pages; page++) { emitPage(doc._id, page, 0); }
   } else if (doc.type === 'release_history' && doc._id === doc.project + '//history/' + doc.page) {

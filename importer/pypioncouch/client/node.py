@@ -78,7 +78,7 @@ class Node:
         if int(doc.get("release_count") or 0) <= len(newest):
             return doc
         pages = [row["doc"] for row in self._id_range(f"{key}//history/")
-                 if row.get("doc", {}).get("type") == "release_history" and isinstance(row["doc"].get("releases"), list)]
+                 if (row.get("doc") or {}).get("type") == "release_history" and isinstance(row["doc"].get("releases"), list)]
         pages.sort(key=lambda page: int(page.get("page") or 0), reverse=True)  # the oldest releases first
         return {**doc, "release_history": [entry for page in pages for entry in page["releases"]] + newest}
 
